@@ -1,48 +1,24 @@
 package dev.lode.core;
 
 import java.security.MessageDigest;
-import java.util.Arrays;
 
 /**
  * One pass over an object's bytes that yields both its id (SHA-256 of the whole) and its FastCDC
- * chunk map (boundaries plus the SHA-256 of each chunk). Feed bytes with {@link #update} in any
- * slicing; the result does not depend on how the bytes were split.
- *
- * <p>Chunking is FastCDC with normalised chunking (Xia et al., 2016/2020): no cut before
- * {@code min}; between {@code min} and {@code avg} a cut needs the harder mask (log2(avg)+2 bits);
- * between {@code avg} and {@code max} the easier one (log2(avg)-2 bits); a cut is forced at
- * {@code max}. The gear fingerprint restarts at zero for every chunk. Not thread-safe.
+ * chunk map (see {@link Chunker}). Feed bytes with {@link #update} in any slicing; the result does
+ * not depend on how the bytes were split. Not thread-safe.
  */
 public final class ObjectDigester {
     private final MessageDigest whole = Sha256.newDigest();
-    private final MessageDigest chunk = Sha256.newDigest();
-    private final int min;
-    private final int avg;
-    private final int max;
-    private final long maskS;
-    private final long maskL;
-
-    private long fp;
-    private int chunkLen;
-    private long total;
-
-    private int count;
-    private int[] lengths = new int[16];
-    private byte[] hashes = new byte[16 * ObjectId.BYTE_LENGTH];
+    private final Chunker chunker;
     private boolean finished;
 
     public ObjectDigester(ChunkerConfig config) {
-        this.min = config.min();
-        this.avg = config.avg();
-        this.max = config.max();
-        int bits = Integer.numberOfTrailingZeros(avg);
-        this.maskS = Gear.mask(bits + 2);
-        this.maskL = Gear.mask(bits - 2);
+        this.chunker = new Chunker(config);
     }
 
     /** Bytes fed so far. */
     public long size() {
-        return total;
+        return chunker.size();
     }
 
     /** Feeds {@code len} bytes of {@code b} from {@code off}. */
@@ -52,72 +28,7 @@ public final class ObjectDigester {
         }
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         whole.update(b, off, len);
-        total += len;
-        final long[] g = Gear.TABLE;
-        final int end = off + len;
-        int i = off;
-        while (i < end) {
-            int pos = chunkLen;
-            int j = i;
-            boolean cut = false;
-            if (pos < min) {
-                int n = Math.min(min - pos, end - j);
-                j += n;
-                pos += n;
-            }
-            long h = fp;
-            if (j < end && pos < avg) {
-                int lim = j + Math.min(avg - pos, end - j);
-                final long m = maskS;
-                while (j < lim) {
-                    h = (h << 1) + g[b[j++] & 0xFF];
-                    if ((h & m) == 0) {
-                        cut = true;
-                        break;
-                    }
-                }
-                pos = chunkLen + (j - i);
-            }
-            if (!cut && j < end && pos >= avg) {
-                int lim = j + Math.min(max - pos, end - j);
-                final long m = maskL;
-                while (j < lim) {
-                    h = (h << 1) + g[b[j++] & 0xFF];
-                    if ((h & m) == 0) {
-                        cut = true;
-                        break;
-                    }
-                }
-                pos = chunkLen + (j - i);
-                if (pos == max) {
-                    cut = true;
-                }
-            }
-            chunk.update(b, i, j - i);
-            if (cut) {
-                emit(pos);
-                fp = 0;
-                chunkLen = 0;
-            } else {
-                fp = h;
-                chunkLen = pos;
-            }
-            i = j;
-        }
-    }
-
-    private void emit(int length) {
-        if (count == lengths.length) {
-            lengths = Arrays.copyOf(lengths, count * 2);
-            hashes = Arrays.copyOf(hashes, count * 2 * ObjectId.BYTE_LENGTH);
-        }
-        lengths[count] = length;
-        try {
-            chunk.digest(hashes, count * ObjectId.BYTE_LENGTH, ObjectId.BYTE_LENGTH);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        count++;
+        chunker.update(b, off, len);
     }
 
     /** Ends the object: returns its id and chunk map. The digester cannot be used afterwards. */
@@ -126,14 +37,8 @@ public final class ObjectDigester {
             throw new IllegalStateException("digester already finished");
         }
         finished = true;
-        if (chunkLen > 0) {
-            emit(chunkLen);
-            chunkLen = 0;
-        }
-        ObjectId id = ObjectId.ofDigest(whole.digest());
-        ChunkMap map =
-                ChunkMap.of(total, Arrays.copyOf(lengths, count), Arrays.copyOf(hashes, count * ObjectId.BYTE_LENGTH));
-        return new Result(id, total, map);
+        ChunkMap map = chunker.finish();
+        return new Result(ObjectId.ofDigest(whole.digest()), map.size(), map);
     }
 
     /**
