@@ -1,0 +1,425 @@
+package dev.lode.client;
+
+import dev.lode.bundle.BundleManifest;
+import dev.lode.core.FormatException;
+import dev.lode.core.LodeException;
+import dev.lode.core.ObjectId;
+import dev.lode.core.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of "make plugin N current": manifest, bundle download, verification, install. */
+final class PluginDownload {
+    private static final Logger log = LoggerFactory.getLogger(PluginDownload.class);
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final int READ_SIZE = 16 * 1024;
+    private static final long PROGRESS_EVERY_NANOS = 100_000_000L;
+
+    private final AssetClient client;
+    private final AssetClient.Job job;
+    private final long id;
+
+    PluginDownload(AssetClient client, AssetClient.Job job) {
+        this.client = client;
+        this.job = job;
+        this.id = job.pluginId;
+    }
+
+    PluginState.Ready run() throws InterruptedException {
+        client.publish(id, new PluginState.Checking(job.manifestUrl.toString()));
+        BundleManifest m = retrying("manifest of plugin " + id, this::fetchManifest);
+        if (m.pluginId() != id) {
+            throw new DownloadException(
+                    "manifest at " + job.manifestUrl + " is for plugin " + m.pluginId() + ", not plugin " + id, false);
+        }
+        ObjectId sha = m.bundle().sha256();
+        job.sha = sha;
+        client.noteMinVersion(m);
+        RuntimeDir.Installed current = client.runtime.installed(id);
+        if (current != null && current.sha256().equals(sha)) {
+            PluginState.Ready r = new PluginState.Ready(current.version(), client.runtime.link(id));
+            client.publish(id, r);
+            return r;
+        }
+        Path zip = client.cache.zip(sha);
+        if (!Files.isRegularFile(zip)) {
+            URI zipUrl = job.manifestUrl.resolve(m.bundle().name());
+            downloadBundle(m, zipUrl);
+        }
+        client.cache.touch(sha);
+        client.publish(id, new PluginState.Installing(m.version()));
+        Path path;
+        try {
+            path = client.runtime.install(id, m.version(), sha, zip);
+        } catch (LodeException e) {
+            // A bundle that hashes right but is unsafe to unpack is useless: drop it from the cache.
+            deleteQuietly(zip);
+            throw new DownloadException(
+                    "bundle " + m.bundle().name() + " of plugin " + id + " refused: " + e.getMessage(), false, e);
+        } catch (IOException e) {
+            throw new DownloadException(
+                    "cannot install plugin " + id + " into " + client.runtime.link(id) + ": " + e.getMessage(),
+                    false,
+                    e);
+        }
+        PluginState.Ready ready = new PluginState.Ready(m.version(), path);
+        client.publish(id, ready);
+        try {
+            client.config.proxy.reloadScriptsFrom(id, path);
+        } catch (RuntimeException e) {
+            log.warn("reload hook failed for plugin {}: {}", id, e.toString());
+        }
+        client.cache.evict(client.inUse());
+        return ready;
+    }
+
+    // ---- manifest ----
+
+    private BundleManifest fetchManifest() throws IOException, InterruptedException {
+        Path dir = client.cache.dir().getParent().resolve("manifests");
+        Files.createDirectories(dir);
+        Path body = dir.resolve(id + ".json");
+        Path etagFile = dir.resolve(id + ".etag");
+        Path urlFile = dir.resolve(id + ".url");
+        String etag = null;
+        if (Files.isRegularFile(body)
+                && Files.isRegularFile(etagFile)
+                && Files.isRegularFile(urlFile)
+                && Files.readString(urlFile).equals(job.manifestUrl.toString())) {
+            etag = Files.readString(etagFile).trim();
+        }
+        HttpRequest.Builder rb = request(job.manifestUrl).timeout(client.config.requestTimeout);
+        if (etag != null && !etag.isEmpty()) {
+            rb.header("If-None-Match", etag);
+        }
+        HttpResponse<InputStream> resp = send(rb.build());
+        try (InputStream in = resp.body()) {
+            int status = resp.statusCode();
+            if (status == 304 && etag != null) {
+                return parse(Files.readAllBytes(body));
+            }
+            checkStatus(status, job.manifestUrl, "manifest of plugin " + id);
+            byte[] bytes = in.readNBytes(BundleManifest.MAX_BYTES + 1);
+            if (bytes.length > BundleManifest.MAX_BYTES) {
+                throw new DownloadException(
+                        "manifest at " + job.manifestUrl + " is larger than " + BundleManifest.MAX_BYTES + " bytes",
+                        false);
+            }
+            BundleManifest m = parse(bytes);
+            writeAtomically(body, bytes);
+            writeAtomically(urlFile, job.manifestUrl.toString().getBytes(StandardCharsets.UTF_8));
+            writeAtomically(
+                    etagFile, resp.headers().firstValue("ETag").orElse("").getBytes(StandardCharsets.UTF_8));
+            return m;
+        }
+    }
+
+    private BundleManifest parse(byte[] bytes) {
+        try {
+            return BundleManifest.parse(bytes);
+        } catch (FormatException e) {
+            throw new DownloadException("bad manifest at " + job.manifestUrl + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    // ---- bundle ----
+
+    private void downloadBundle(BundleManifest m, URI url) throws InterruptedException {
+        ObjectId sha = m.bundle().sha256();
+        long size = m.bundle().size();
+        Path part = client.cache.part(sha);
+        int mismatches = 0;
+        RetryPolicy retry = client.config.retry;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ObjectId actual = fetchInto(part, url, m.version(), sha, size);
+                if (actual.equals(sha)) {
+                    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    Files.move(part, client.cache.zip(sha), StandardCopyOption.ATOMIC_MOVE);
+                    return;
+                }
+                deleteQuietly(part);
+                mismatches++;
+                String msg = "bundle " + m.bundle().name() + " from " + url + ": hash mismatch, expected " + sha
+                        + " but got " + actual;
+                log.warn("{} (attempt {})", msg, attempt);
+                if (mismatches >= 2) {
+                    throw new DownloadException(msg + " (twice; giving up)", false);
+                }
+                throw new DownloadException(msg, true);
+            } catch (DownloadException e) {
+                if (!e.retryable() || attempt >= retry.maxAttempts()) {
+                    throw e.retryable()
+                            ? new DownloadException(e.getMessage() + " (after " + attempt + " attempts)", false, e)
+                            : e;
+                }
+                sleep(retry.backoff(attempt));
+            } catch (IOException e) {
+                // Writing the cache failed (disk full, permissions): no retry, no partial file.
+                deleteQuietly(part);
+                throw new DownloadException("cannot write " + part + ": " + describe(e), false, e);
+            }
+        }
+    }
+
+    /**
+     * Downloads the rest of the bundle into {@code part} and returns the SHA-256 of the whole
+     * file. Network trouble is a retryable {@link DownloadException}; file trouble an IOException.
+     */
+    private ObjectId fetchInto(Path part, URI url, String version, ObjectId sha, long size)
+            throws IOException, InterruptedException {
+        while (true) {
+            long have = Files.exists(part) ? Files.size(part) : 0;
+            if (have > size) {
+                Files.delete(part);
+                have = 0;
+            }
+            MessageDigest md = Sha256.newDigest();
+            if (have > 0) {
+                hashPrefix(part, have, md);
+            }
+            if (have == size) {
+                return ObjectId.ofDigest(md.digest());
+            }
+            // Wait here, not holding a connection, while the realtime link lags.
+            if (client.gate.isPaused()) {
+                long h = have;
+                client.gate.awaitOpen(reason -> client.publish(id, new PluginState.Paused(version, h, size, reason)));
+            }
+            HttpRequest.Builder rb = request(url);
+            if (have > 0) {
+                rb.header("Range", "bytes=" + have + "-");
+                rb.header("If-Range", "\"" + sha.hex() + "\"");
+            }
+            HttpResponse<InputStream> resp = send(rb.build());
+            int status = resp.statusCode();
+            try (InputStream in = resp.body()) {
+                if (status == 416) {
+                    Files.deleteIfExists(part);
+                    throw new DownloadException("server refused range " + have + "- of " + url + " (416)", true);
+                }
+                if (status == 200 && have > 0) {
+                    // The server ignored If-Range because the bundle changed, or does not do ranges.
+                    log.info("restarting download of {} from zero ({})", url, "server sent the whole bundle");
+                    Files.delete(part);
+                    md = Sha256.newDigest();
+                    have = 0;
+                } else if (status == 206) {
+                    String cr = resp.headers().firstValue("Content-Range").orElse("");
+                    Matcher mm = CONTENT_RANGE.matcher(cr);
+                    if (!mm.matches()
+                            || Long.parseLong(mm.group(1)) != have
+                            || (!mm.group(3).equals("*") && Long.parseLong(mm.group(3)) != size)) {
+                        Files.deleteIfExists(part);
+                        throw new DownloadException(
+                                "unexpected Content-Range '" + cr + "' for " + url + " (asked from byte " + have
+                                        + " of " + size + ")",
+                                true);
+                    }
+                } else {
+                    checkStatus(status, url, "bundle of plugin " + id);
+                }
+                boolean paused = copy(in, part, have, size, md, version, url);
+                if (paused) {
+                    continue; // reconnect with Range once the gate opens
+                }
+                return ObjectId.ofDigest(md.digest());
+            }
+        }
+    }
+
+    /** Copies the body; returns true if it stopped early because the lag gate closed. */
+    private boolean copy(InputStream in, Path part, long have, long size, MessageDigest md, String version, URI url)
+            throws IOException, InterruptedException {
+        byte[] buf = new byte[READ_SIZE];
+        AtomicLong lastByte = new AtomicLong(System.nanoTime());
+        long startNanos = System.nanoTime();
+        long startHave = have;
+        long lastPublish = 0;
+        Thread reader = Thread.currentThread();
+        Duration stall = client.config.stallTimeout;
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(Math.max(10, stall.toMillis() / 4));
+                    if (System.nanoTime() - lastByte.get() > stall.toNanos()) {
+                        log.info("download of {} stalled for {}; aborting the attempt", url, stall);
+                        in.close();
+                        return;
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // done
+            }
+        });
+        try (FileChannel out = FileChannel.open(
+                part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            while (have < size) {
+                if (client.gate.isPaused()) {
+                    return true;
+                }
+                int n;
+                try {
+                    n = in.read(buf, 0, (int) Math.min(buf.length, size - have));
+                } catch (IOException e) {
+                    throw new DownloadException(
+                            "connection to " + url + " failed after " + have + " of " + size + " bytes: " + describe(e),
+                            true,
+                            e);
+                }
+                if (n < 0) {
+                    throw new DownloadException(
+                            "connection to " + url + " closed after " + have + " of " + size + " bytes", true);
+                }
+                lastByte.set(System.nanoTime());
+                client.bucket.acquire(n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                md.update(buf, 0, n);
+                have += n;
+                long now = System.nanoTime();
+                if (now - lastPublish > PROGRESS_EVERY_NANOS || have == size) {
+                    lastPublish = now;
+                    double rate = (have - startHave) / Math.max(1e-9, (now - startNanos) / 1e9);
+                    client.publish(id, new PluginState.Downloading(version, have, size, rate));
+                }
+            }
+            if (in.read() >= 0) {
+                throw new DownloadException(url + " sent more than the " + size + " bytes its manifest declares", true);
+            }
+            return false;
+        } finally {
+            watchdog.interrupt();
+            if (reader.isInterrupted()) {
+                throw new InterruptedException("download of " + url + " interrupted");
+            }
+        }
+    }
+
+    private static void hashPrefix(Path part, long n, MessageDigest md) throws IOException {
+        try (InputStream in = Files.newInputStream(part)) {
+            byte[] buf = new byte[1 << 16];
+            long left = n;
+            while (left > 0) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (r < 0) {
+                    throw new IOException("partial file " + part + " shrank while hashing");
+                }
+                md.update(buf, 0, r);
+                left -= r;
+            }
+        }
+    }
+
+    // ---- HTTP plumbing ----
+
+    private HttpRequest.Builder request(URI url) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).GET().header("User-Agent", "lode-client");
+        if ("http".equals(url.getScheme())) {
+            b.version(HttpClient.Version.HTTP_1_1); // HTTP/2 only where TLS offers it (ALPN)
+        }
+        return b;
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest req) throws InterruptedException {
+        try {
+            return client.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new DownloadException("cannot reach " + req.uri() + ": " + describe(e), true, e);
+        }
+    }
+
+    private static void checkStatus(int status, URI url, String what) {
+        if (status == 200) {
+            return;
+        }
+        if (status == 404 || status == 410) {
+            throw new DownloadException(what + " not found at " + url + " (" + status + ")", false);
+        }
+        if (status >= 500 || status == 429 || status == 408) {
+            throw new DownloadException("server error " + status + " for " + what + " at " + url, true);
+        }
+        throw new DownloadException("unexpected status " + status + " for " + what + " at " + url, false);
+    }
+
+    private <T> T retrying(String what, IoCall<T> call) throws InterruptedException {
+        RetryPolicy retry = client.config.retry;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (DownloadException e) {
+                if (!e.retryable() || attempt >= retry.maxAttempts()) {
+                    throw e.retryable()
+                            ? new DownloadException(e.getMessage() + " (after " + attempt + " attempts)", false, e)
+                            : e;
+                }
+            } catch (IOException e) {
+                throw new DownloadException("cannot write cache for " + what + ": " + describe(e), false, e);
+            }
+            sleep(retry.backoff(attempt));
+        }
+    }
+
+    private interface IoCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    private static void sleep(Duration d) throws InterruptedException {
+        if (!d.isZero()) {
+            Thread.sleep(d);
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder " + m;
+        }
+        return Optional.ofNullable(m)
+                .filter(s -> !s.isBlank())
+                .orElse(e.getClass().getSimpleName());
+    }
+}
