@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             PackCommand.class,
             VerifyCommand.class,
-            UnpackCommand.class
+            UnpackCommand.class,
+            PullCommand.class
         })
 public final class Lode implements Runnable {
     @CommandLine.Spec
