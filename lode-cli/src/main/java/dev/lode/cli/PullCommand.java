@@ -64,41 +64,91 @@ final class PullCommand implements Callable<Integer> {
             description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--download-only", description = "Download and verify into the cache; do not unpack.")
+    boolean downloadOnly;
+
+    @Option(
+            names = "--list",
+            paramLabel = "FILE",
+            description = "Pull many plugins: FILE has one 'MANIFEST-URL PLUGIN-ID' per line.")
+    Path list;
+
     @Override
     public Integer call() throws Exception {
         long bytesPerSecond = TokenBucket.parseRate(rate);
         if (listen != null) {
-            if (url != null) {
-                throw new CliException("give either URL or --listen, not both", 2);
+            if (url != null || list != null) {
+                throw new CliException("give either URL, --list or --listen", 2);
             }
             return listen(bytesPerSecond);
         }
-        if (url == null || plugin == null) {
-            throw new CliException("need URL and --plugin ID (or --listen udp://HOST:PORT)", 2);
+        java.util.List<java.util.Map.Entry<URI, Long>> targets = new java.util.ArrayList<>();
+        if (list != null) {
+            if (url != null) {
+                throw new CliException("give either URL or --list, not both", 2);
+            }
+            int n = 0;
+            for (String line : java.nio.file.Files.readAllLines(list)) {
+                n++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = t.split("\\s+");
+                try {
+                    targets.add(java.util.Map.entry(URI.create(parts[0]), Long.parseLong(parts[1])));
+                } catch (RuntimeException e) {
+                    throw new CliException(list + ":" + n + ": expected 'MANIFEST-URL PLUGIN-ID', got '" + t + "'", 2);
+                }
+            }
+        } else {
+            if (url == null || plugin == null) {
+                throw new CliException("need URL and --plugin ID (or --list FILE, or --listen udp://HOST:PORT)", 2);
+            }
+            targets.add(java.util.Map.entry(url, plugin));
         }
-        ProgressPrinter printer = new ProgressPrinter(quiet);
+        ProgressPrinter printer = new ProgressPrinter(quiet || targets.size() > 1);
+        long t0 = System.nanoTime();
         try (AssetClient client = AssetClient.builder()
                 .cacheDir(cache)
                 .runtimeDir(runtime)
                 .rate(bytesPerSecond)
                 .listener(printer)
                 .build()) {
-            PluginState.Ready r;
-            try {
-                r = client.fetch(url, plugin).get();
-            } catch (ExecutionException e) {
-                throw new CliException(e.getCause().getMessage());
-            } finally {
-                printer.finish();
+            java.util.List<java.util.concurrent.CompletableFuture<?>> futures = new java.util.ArrayList<>();
+            for (var t : targets) {
+                futures.add(
+                        downloadOnly
+                                ? client.prefetch(t.getKey(), t.getValue())
+                                : client.fetch(t.getKey(), t.getValue()));
             }
-            if (minVersion != null) {
-                client.requireMinVersion(plugin, minVersion);
-                if (!client.isReady(plugin)) {
-                    throw new CliException(
-                            "plugin " + plugin + " is at " + r.version() + ", below --min-version " + minVersion);
+            int failed = 0;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    Object r = futures.get(i).get();
+                    if (targets.size() == 1) {
+                        printer.finish();
+                        System.out.println(r instanceof PluginState.Ready ready ? ready.path() : r);
+                    }
+                } catch (ExecutionException e) {
+                    failed++;
+                    printer.finish();
+                    System.err.println("lode pull: error: " + e.getCause().getMessage());
                 }
             }
-            System.out.println(r.path());
+            printer.finish();
+            if (!quiet) {
+                printer.summary(targets.size() - failed, failed, (System.nanoTime() - t0) / 1e9);
+            }
+            if (failed > 0) {
+                return 1;
+            }
+            if (minVersion != null && targets.size() == 1 && !downloadOnly) {
+                client.requireMinVersion(plugin, minVersion);
+                if (!client.isReady(plugin)) {
+                    throw new CliException("plugin " + plugin + " is below --min-version " + minVersion);
+                }
+            }
             return 0;
         }
     }
@@ -145,6 +195,8 @@ final class PullCommand implements Callable<Integer> {
         private final boolean terminal = System.console() != null && System.getenv("CI") == null;
         private long lastLine;
         private boolean open;
+        private long bytes;
+        private double lastRate;
 
         ProgressPrinter(boolean quiet) {
             this.quiet = quiet;
@@ -152,6 +204,10 @@ final class PullCommand implements Callable<Integer> {
 
         @Override
         public synchronized void onState(long pluginId, PluginState s) {
+            if (s instanceof PluginState.Downloading d && d.done() == d.total()) {
+                bytes += d.total();
+                lastRate = d.bytesPerSecond();
+            }
             if (quiet) {
                 return;
             }
@@ -181,6 +237,18 @@ final class PullCommand implements Callable<Integer> {
             }
             finish();
             System.err.println("plugin " + pluginId + ": " + s.describe());
+        }
+
+        /** One closing line; the transfer rate is measured from the first to the last byte. */
+        synchronized void summary(int ok, int failed, double seconds) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "pulled %d plugin(s)%s, %d bytes downloaded in %.3f s; last transfer %.0f B/s%n",
+                    ok,
+                    failed > 0 ? ", " + failed + " failed" : "",
+                    bytes,
+                    seconds,
+                    lastRate);
         }
 
         synchronized void finish() {

@@ -99,14 +99,34 @@ public final class AssetClient implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("client closed"));
         }
-        Job fresh = new Job(pluginId, manifestUrl, null, priority, seq.incrementAndGet());
+        return submit(pluginId, manifestUrl, priority, true).result;
+    }
+
+    /**
+     * Downloads and verifies plugin {@code pluginId}'s bundle into the cache without installing
+     * it (to install later, e.g. at the next restart). Completes with the cached zip's path.
+     */
+    public CompletableFuture<Path> prefetch(URI manifestUrl, long pluginId) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("client closed"));
+        }
+        return submit(pluginId, manifestUrl, 0, false).downloaded;
+    }
+
+    private Job submit(long pluginId, URI manifestUrl, int priority, boolean install) {
+        Job fresh = new Job(pluginId, manifestUrl, null, priority, seq.incrementAndGet(), install);
         Job existing = active.putIfAbsent(pluginId, fresh);
         if (existing != null) {
-            return existing.result;
+            return existing;
         }
         fresh.result.whenComplete((r, e) -> active.remove(pluginId, fresh));
+        fresh.downloaded.whenComplete((r, e) -> {
+            if (!fresh.install) {
+                active.remove(pluginId, fresh);
+            }
+        });
         queue.add(fresh);
-        return fresh.result;
+        return fresh;
     }
 
     /** {@link #fetch(URI, long, int)} at priority 0. */
@@ -195,12 +215,12 @@ public final class AssetClient implements AutoCloseable {
                 PluginState.Ready r = new PluginDownload(this, job).run();
                 job.result.complete(r);
             } catch (InterruptedException e) {
-                job.result.completeExceptionally(e);
+                job.fail(e);
                 return;
             } catch (Throwable t) {
                 String msg = t instanceof DownloadException ? t.getMessage() : t.toString();
                 publish(job.pluginId, new PluginState.Failed(msg));
-                job.result.completeExceptionally(t);
+                job.fail(t);
             }
         }
     }
@@ -211,7 +231,7 @@ public final class AssetClient implements AutoCloseable {
         closed = true;
         workers.shutdownNow();
         for (Job j : queue) {
-            j.result.completeExceptionally(new IllegalStateException("client closed"));
+            j.fail(new IllegalStateException("client closed"));
         }
         http.shutdownNow();
     }
@@ -222,15 +242,23 @@ public final class AssetClient implements AutoCloseable {
         final URI manifestUrl;
         final int priority;
         final long seq;
+        final boolean install;
         final CompletableFuture<PluginState.Ready> result = new CompletableFuture<>();
+        final CompletableFuture<Path> downloaded = new CompletableFuture<>();
         volatile ObjectId sha;
 
-        Job(long pluginId, URI manifestUrl, ObjectId sha, int priority, long seq) {
+        Job(long pluginId, URI manifestUrl, ObjectId sha, int priority, long seq, boolean install) {
             this.pluginId = pluginId;
             this.manifestUrl = manifestUrl;
             this.sha = sha;
             this.priority = priority;
             this.seq = seq;
+            this.install = install;
+        }
+
+        void fail(Throwable t) {
+            downloaded.completeExceptionally(t);
+            result.completeExceptionally(t);
         }
 
         @Override
@@ -264,7 +292,7 @@ public final class AssetClient implements AutoCloseable {
         private Path cacheDir = Path.of("cache");
         private Path runtimeDir = Path.of("runtime_cache");
         private long rate = 8_000_000;
-        private int maxConcurrent = 4;
+        private int maxConcurrent = 8;
         private long cacheLimit = 2L << 30;
         private Duration pingThreshold = Duration.ofMillis(250);
         private Duration idleTime = Duration.ofSeconds(2);
@@ -300,7 +328,7 @@ public final class AssetClient implements AutoCloseable {
             return this;
         }
 
-        /** Downloads at once (default 4). */
+        /** Downloads at once (default 8). */
         public Builder maxConcurrent(int n) {
             if (n < 1 || n > 256) {
                 throw new IllegalArgumentException("maxConcurrent must be 1..256, got " + n);

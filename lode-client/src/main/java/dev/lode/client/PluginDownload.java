@@ -57,9 +57,10 @@ final class PluginDownload {
         job.sha = sha;
         client.noteMinVersion(m);
         RuntimeDir.Installed current = client.runtime.installed(id);
-        if (current != null && current.sha256().equals(sha)) {
+        if (current != null && current.sha256().equals(sha) && job.install) {
             PluginState.Ready r = new PluginState.Ready(current.version(), client.runtime.link(id));
             client.publish(id, r);
+            job.downloaded.complete(client.cache.zip(sha));
             return r;
         }
         Path zip = client.cache.zip(sha);
@@ -68,6 +69,10 @@ final class PluginDownload {
             downloadBundle(m, zipUrl);
         }
         client.cache.touch(sha);
+        job.downloaded.complete(zip);
+        if (!job.install) {
+            return null;
+        }
         client.publish(id, new PluginState.Installing(m.version()));
         Path path;
         try {
