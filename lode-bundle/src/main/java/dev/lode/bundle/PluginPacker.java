@@ -76,8 +76,18 @@ public final class PluginPacker {
 
     static final int WINDOW_FILES = 4096;
 
+    /** Bytes per sample of the incompressibility probe. */
+    static final int PROBE_BYTES = 64 * 1024;
+
+    /** A sample that level 1 cannot shrink below this fraction counts as incompressible. */
+    static final double INCOMPRESSIBLE_RATIO = 0.97;
+
+    /** Level used for incompressible files (see {@link Builder#adaptive(boolean)}). */
+    static final int INCOMPRESSIBLE_LEVEL = 1;
+
     private final int level;
     private final int parallelism;
+    private final boolean adaptive;
     private final PluginInfo overrides;
     private final PrivateKey signingKey;
     private final Listener listener;
@@ -85,6 +95,7 @@ public final class PluginPacker {
     private PluginPacker(Builder b) {
         this.level = b.level;
         this.parallelism = b.parallelism;
+        this.adaptive = b.adaptive;
         this.overrides = new PluginInfo(b.pluginId, b.version, b.minVersion);
         this.signingKey = b.signingKey;
         this.listener = b.listener;
@@ -107,6 +118,7 @@ public final class PluginPacker {
     public static final class Builder {
         private int level = 6;
         private int parallelism = Runtime.getRuntime().availableProcessors();
+        private boolean adaptive = true;
         private Long pluginId;
         private String version;
         private String minVersion;
@@ -130,6 +142,19 @@ public final class PluginPacker {
                 throw new IllegalArgumentException("parallelism must be 1..1024, got " + threads);
             }
             this.parallelism = threads;
+            return this;
+        }
+
+        /**
+         * Whether incompressible files are compressed at level 1 instead of the configured level
+         * (default true). A file is incompressible when zstd level 1 cannot shrink a 64 KiB
+         * sample by 3% (small files: their start; big files: start, middle and end). Higher
+         * levels gain nothing on such data (media already compressed: ogg, png, ktx2, ...) but
+         * cost up to ten times the CPU. The choice depends only on the bytes, so output stays
+         * reproducible; entries are zstd (method 93) either way.
+         */
+        public Builder adaptive(boolean adaptive) {
+            this.adaptive = adaptive;
             return this;
         }
 
@@ -254,10 +279,9 @@ public final class PluginPacker {
     private PackResult build(PluginInfo info, List<Source> files, Path dir) throws IOException {
         listener.started(files.size(), files.stream().mapToLong(Source::size).sum());
         Path zipTmp = dir.resolve("assets.zip.tmp");
-        List<BundleFile> entries = writeZip(files, zipTmp);
-        long zipSize = Files.size(zipTmp);
-        ObjectId zipSha = Sha256.ofFile(zipTmp);
-        BundleRef ref = BundleRef.of(zipSha, zipSize);
+        byte[][] zipSha = new byte[1][];
+        List<BundleFile> entries = writeZip(files, zipTmp, zipSha);
+        BundleRef ref = BundleRef.of(ObjectId.ofDigest(zipSha[0]), Files.size(zipTmp));
         Path zip = dir.resolve(ref.name());
         Files.move(zipTmp, zip);
         BundleManifest manifest = new BundleManifest(info.pluginId(), info.version(), info.minVersion(), ref, entries);
@@ -273,7 +297,8 @@ public final class PluginPacker {
         return new PackResult(dir, manifestFile, zip, sig, manifest);
     }
 
-    private List<BundleFile> writeZip(List<Source> files, Path zipFile) throws IOException {
+    /** Writes the zip; {@code sha256Out[0]} receives its SHA-256, computed while writing. */
+    private List<BundleFile> writeZip(List<Source> files, Path zipFile, byte[][] sha256Out) throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "lode-pack-" + threadNo.incrementAndGet());
@@ -317,6 +342,7 @@ public final class PluginPacker {
             }
             zip.finish();
             ch.force(true);
+            sha256Out[0] = zip.sha256();
         } finally {
             for (Future<Packed> f : pending) {
                 f.cancel(true);
@@ -349,6 +375,11 @@ public final class PluginPacker {
         byte[] sha = Sha256.newDigest().digest(data);
         ZstdCompressCtx ctx = contexts.take();
         try {
+            int lvl = level;
+            if (adaptive && level > INCOMPRESSIBLE_LEVEL && data.length >= 4096) {
+                lvl = incompressible(ctx, data, 0, Math.min(data.length, PROBE_BYTES)) ? INCOMPRESSIBLE_LEVEL : level;
+            }
+            ctx.setLevel(lvl);
             return new Packed((int) crc.getValue(), sha, ctx.compress(data));
         } finally {
             contexts.add(ctx);
@@ -366,8 +397,17 @@ public final class PluginPacker {
         } catch (IOException e) {
             throw unreadable(s, e);
         }
+        int lvl = level;
+        if (adaptive && level > INCOMPRESSIBLE_LEVEL) {
+            try {
+                lvl = incompressible(fc, s.size()) ? INCOMPRESSIBLE_LEVEL : level;
+            } catch (IOException e) {
+                fc.close();
+                throw unreadable(s, e);
+            }
+        }
         try (fc;
-                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(new KeepOpen(entry), level)) {
+                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(new KeepOpen(entry), lvl)) {
             z.setWorkers(parallelism);
             byte[] buf = new byte[1 << 20];
             ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -394,8 +434,37 @@ public final class PluginPacker {
         if (total != s.size()) {
             throw changed(s, total);
         }
-        zip.endEntry((int) crc.getValue());
+        zip.endEntry((int) crc.getValue(), total);
         return new BundleFile(s.path(), s.size(), ObjectId.ofDigest(sha.digest()));
+    }
+
+    /** Whether zstd level 1 cannot shrink {@code data[off, off+len)} below {@link #INCOMPRESSIBLE_RATIO}. */
+    private static boolean incompressible(ZstdCompressCtx ctx, byte[] data, int off, int len) {
+        byte[] dst = new byte[(int) com.github.luben.zstd.Zstd.compressBound(len)];
+        ctx.setLevel(INCOMPRESSIBLE_LEVEL);
+        int n = ctx.compressByteArray(dst, 0, dst.length, data, off, len);
+        return n >= len * INCOMPRESSIBLE_RATIO;
+    }
+
+    /** Probes a big file at its start, middle and end; incompressible only if all three are. */
+    private static boolean incompressible(FileChannel fc, long size) throws IOException {
+        byte[] sample = new byte[PROBE_BYTES];
+        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            for (long at : new long[] {0, size / 2 - PROBE_BYTES / 2, size - PROBE_BYTES}) {
+                ByteBuffer b = ByteBuffer.wrap(sample);
+                long pos = Math.max(0, at);
+                while (b.hasRemaining()) {
+                    int n = fc.read(b, pos + b.position());
+                    if (n < 0) {
+                        break;
+                    }
+                }
+                if (!incompressible(ctx, sample, 0, b.position())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static BundleException changed(Source s, long now) {
