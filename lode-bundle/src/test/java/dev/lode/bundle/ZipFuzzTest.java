@@ -49,7 +49,7 @@ class ZipFuzzTest {
     @Test
     void readerFedOneByteAtATimeSeesTheSameEntries() throws IOException {
         Path src = tmp.resolve("src");
-        TestTrees.randomTree(src, new Random(21), 15);
+        TestTrees.randomTree(src, new Random(21), 6);
         PackResult r = PluginPacker.builder().pluginId(1).version("1").build().pack(src, tmp.resolve("p"));
         byte[] zip = Files.readAllBytes(r.bundleFile());
         ZipReader reader = new ZipReader(new OneByteChannel(zip), "one-byte", 1000);
@@ -76,7 +76,7 @@ class ZipFuzzTest {
         Map<String, byte[]> expected = TestTrees.read(src);
         Random rnd = new Random(1234);
         int refused = 0;
-        for (int round = 0; round < 300; round++) {
+        for (int round = 0; round < 200; round++) {
             byte[] bad = zip.clone();
             int flips = 1 + rnd.nextInt(3);
             for (int f = 0; f < flips; f++) {
@@ -91,7 +91,7 @@ class ZipFuzzTest {
             }
             Path out = tmp.resolve("fuzz" + round);
             try {
-                SafeUnzipper.builder().build().extract(new OneByteChannel(bad), "fuzz", out);
+                SafeUnzipper.builder().build().extract(new OneByteChannel(bad, 700), "fuzz", out);
                 // a flip that changes nothing observable (e.g. in an unused field) may pass;
                 // then the content must still be right or the names must have been changed safely
                 Map<String, byte[]> back = TestTrees.read(out);
@@ -110,7 +110,7 @@ class ZipFuzzTest {
                 fail("round " + round + ": unexpected exception type", e);
             }
         }
-        assertThat(refused).isGreaterThan(150);
+        assertThat(refused).isGreaterThan(100);
         assertThat(TestTrees.names(tmp).stream().filter(n -> n.startsWith("."))).isEmpty();
     }
 
@@ -138,14 +138,56 @@ class ZipFuzzTest {
         assertThat(log.toString().strip()).isEqualTo(Integer.toString(n));
     }
 
-    /** A read-only channel over bytes that returns at most one byte per read. */
+    @Test
+    void zip64SizesOfHugeEntriesRoundTripThroughTheCentralDirectory() throws IOException {
+        long huge = 5L << 30; // 5 GiB, declared only: the data is a tiny zstd frame
+        byte[] frame = com.github.luben.zstd.Zstd.compress(new byte[10], 1);
+        Path zip = tmp.resolve("huge.zip");
+        try (var ch = java.nio.channels.FileChannel.open(
+                zip, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ZipWriter w = new ZipWriter(ch);
+            w.writeEntry("whole.bin", ZipFormat.METHOD_ZSTD, huge, 0, frame, 0, frame.length);
+            OutputStream out = w.beginEntry("streamed.bin", ZipFormat.METHOD_ZSTD, huge + 1);
+            out.write(frame);
+            w.endEntry(0, huge + 1);
+            w.writeEntry("small.bin", ZipFormat.METHOD_ZSTD, 10, 0, frame, 0, frame.length);
+            w.finish();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(zip)) {
+            ZipReader r = new ZipReader(ch, "huge", 10);
+            assertThat(r.entries()).extracting(ZipEntryInfo::size).containsExactly(huge, huge + 1, 10L);
+            assertThat(r.entries()).extracting(ZipEntryInfo::compressedSize).containsOnly((long) frame.length);
+            // the declared size is a promise the data does not keep: refused, not trusted
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> r.copy(r.entries().get(0), OutputStream.nullOutputStream()))
+                    .isInstanceOf(dev.lode.core.FormatException.class)
+                    .hasMessageContaining("decompresses to 10 bytes but its header says " + huge);
+        }
+        StringBuilder log = new StringBuilder();
+        assertThat(TestTrees.run(tmp, log, "bsdtar", "-tvf", "huge.zip"))
+                .as(log.toString())
+                .isZero();
+        assertThat(log.toString()).contains(Long.toString(huge)).contains(Long.toString(huge + 1));
+    }
+
+    /**
+     * A read-only channel over bytes that returns at most {@code maxChunk} bytes per read (1:
+     * one byte at a time), in sizes drawn from a seeded generator: odd boundaries everywhere.
+     */
     static final class OneByteChannel implements SeekableByteChannel {
         private final byte[] data;
+        private final int maxChunk;
+        private final Random rnd = new Random(0);
         private long position;
         private boolean open = true;
 
         OneByteChannel(byte[] data) {
+            this(data, 1);
+        }
+
+        OneByteChannel(byte[] data, int maxChunk) {
             this.data = data;
+            this.maxChunk = maxChunk;
         }
 
         @Override
@@ -153,11 +195,10 @@ class ZipFuzzTest {
             if (position >= data.length) {
                 return -1;
             }
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            dst.put(data[(int) position++]);
-            return 1;
+            int n = (int) Math.min(Math.min(dst.remaining(), 1 + rnd.nextInt(maxChunk)), data.length - position);
+            dst.put(data, (int) position, n);
+            position += n;
+            return n;
         }
 
         @Override
