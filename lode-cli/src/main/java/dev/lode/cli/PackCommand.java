@@ -6,8 +6,10 @@ import dev.lode.bundle.Signatures;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code lode pack PLUGIN_DIR --out PLUGINS_DIR}: a reproducible zstd zip, its manifest and signature. */
 @Command(
@@ -18,6 +20,9 @@ import picocli.CommandLine.Parameters;
             "Id and versions come from the flags, else from plugin.json in the plugin folder (not packed)."
         })
 final class PackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     // No mixinStandardHelpOptions: its --version would clash with the plugin's --version.
     @Option(
             names = {"-h", "--help"},
@@ -93,15 +98,17 @@ final class PackCommand implements Callable<Integer> {
             }
         }
         if (!quiet) {
-            System.err.printf(
-                    "packed %d files (%s) into %s (%s)%s%n",
-                    r.manifest().files().size(),
-                    Units.bytes(r.manifest().totalSize()),
-                    r.bundleFile(),
-                    Units.bytes(r.manifest().bundle().size()),
-                    r.signatureFile() != null ? ", signed" : "");
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "packed %d files (%s) into %s (%s)%s%n",
+                            r.manifest().files().size(),
+                            Units.bytes(r.manifest().totalSize()),
+                            r.bundleFile(),
+                            Units.bytes(r.manifest().bundle().size()),
+                            r.signatureFile() != null ? ", signed" : "");
         }
-        System.out.println(r.directory());
+        spec.commandLine().getOut().println(r.directory());
         return 0;
     }
 }
