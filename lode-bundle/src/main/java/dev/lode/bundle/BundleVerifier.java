@@ -51,6 +51,10 @@ public final class BundleVerifier {
         Path manifestFile = pluginFolder.resolve(MANIFEST);
         byte[] json;
         try {
+            if (Files.size(manifestFile) > BundleManifest.MAX_BYTES) {
+                throw new BundleException(
+                        manifestFile + " is larger than " + BundleManifest.MAX_BYTES + " bytes: not a manifest");
+            }
             json = Files.readAllBytes(manifestFile);
         } catch (NoSuchFileException e) {
             throw new BundleException("no manifest in " + pluginFolder);
@@ -60,6 +64,9 @@ public final class BundleVerifier {
         if (publicKey != null) {
             Path sig = pluginFolder.resolve(SIGNATURE);
             try {
+                if (Files.size(sig) > 64 * 1024) {
+                    throw new IOException("larger than 64 KiB, not a signature");
+                }
                 byte[] s = Files.readAllBytes(sig);
                 if (!Signatures.verify(publicKey, json, s)) {
                     problems.add("signature: " + sig + " is not a valid " + Signatures.keyType(publicKey)

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -348,6 +349,15 @@ public final class PluginPacker {
                 f.cancel(true);
             }
             pool.shutdownNow();
+            // A running task may still take a context: close them only once every task is done.
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("compression threads did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BundleException("packing interrupted", e);
+            }
             for (ZstdCompressCtx ctx : contexts) {
                 ctx.close();
             }
