@@ -47,6 +47,17 @@ class BundleVerifierTest {
             Files.write(packed.bundleFile(), bad);
             VerificationReport r = BundleVerifier.verify(packed.directory());
             assertThat(r.ok()).as("flip at %d", at).isFalse();
+            assertThat(r.found().get(0)).isInstanceOf(Problem.BadBundle.class);
+            for (Problem p : r.found()) {
+                // exhaustive: every case is one the downloader can act on
+                String action = switch (p) {
+                    case Problem.BadSignature s -> "distrust";
+                    case Problem.BadManifest m -> "distrust";
+                    case Problem.BadBundle b -> "refetch";
+                    case Problem.BadFile f -> "refetch " + f.path();
+                };
+                assertThat(action).startsWith("refetch");
+            }
             assertThat(r.problems().get(0))
                     .contains("sha256 expected " + packed.manifest().bundle().sha256());
         }
@@ -91,6 +102,12 @@ class BundleVerifierTest {
         BundleFile dropped = files.remove(0);
         rewrite(new BundleManifest(m.pluginId(), m.version(), m.minVersion(), m.bundle(), files));
         VerificationReport r = BundleVerifier.verify(packed.directory());
+        assertThat(r.found())
+                .containsExactlyInAnyOrder(
+                        new Problem.BadFile(
+                                dropped.path(), "file " + dropped.path() + ": in the zip but not in the manifest"),
+                        new Problem.BadFile(
+                                "zzz/ghost.txt", "file zzz/ghost.txt: in the manifest but missing from the zip"));
         assertThat(r.problems())
                 .containsExactlyInAnyOrder(
                         "file " + dropped.path() + ": in the zip but not in the manifest",
