@@ -80,6 +80,11 @@ public final class PluginPacker {
     /** Bytes per sample of the incompressibility probe. */
     static final int PROBE_BYTES = 64 * 1024;
 
+    /** Small files are probed from this size on, with a sample of {@link #SMALL_PROBE_BYTES}. */
+    static final int SMALL_PROBE_MIN = 32 * 1024;
+
+    static final int SMALL_PROBE_BYTES = 16 * 1024;
+
     /** A sample that level 1 cannot shrink below this fraction counts as incompressible. */
     static final double INCOMPRESSIBLE_RATIO = 0.97;
 
@@ -148,8 +153,9 @@ public final class PluginPacker {
 
         /**
          * Whether incompressible files are compressed at level 1 instead of the configured level
-         * (default true). A file is incompressible when zstd level 1 cannot shrink a 64 KiB
-         * sample by 3% (small files: their start; big files: start, middle and end). Higher
+         * (default true). A file is incompressible when zstd level 1 cannot shrink a sample by 3%
+         * (files under 8 MiB: their first 16 KiB, if they have 32 KiB or more; big files: 64 KiB
+         * at start, middle and end). Higher
          * levels gain nothing on such data (media already compressed: ogg, png, ktx2, ...) but
          * cost up to ten times the CPU. The choice depends only on the bytes, so output stays
          * reproducible; entries are zstd (method 93) either way.
@@ -386,8 +392,8 @@ public final class PluginPacker {
         ZstdCompressCtx ctx = contexts.take();
         try {
             int lvl = level;
-            if (adaptive && level > INCOMPRESSIBLE_LEVEL && data.length >= 4096) {
-                lvl = incompressible(ctx, data, 0, Math.min(data.length, PROBE_BYTES)) ? INCOMPRESSIBLE_LEVEL : level;
+            if (adaptive && level > INCOMPRESSIBLE_LEVEL && data.length >= SMALL_PROBE_MIN) {
+                lvl = incompressible(ctx, data, 0, SMALL_PROBE_BYTES) ? INCOMPRESSIBLE_LEVEL : level;
             }
             ctx.setLevel(lvl);
             return new Packed((int) crc.getValue(), sha, ctx.compress(data));
