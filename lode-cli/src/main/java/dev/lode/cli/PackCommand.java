@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pack",
         description = {
-            "Pack a plugin folder into PLUGINS_DIR/<name>/: assets.<sha256>.zip (zstd, reproducible),",
-            "manifest (JSON: pluginId, version, files with size and sha256) and, with --sign, manifest.sig.",
-            "Id and versions come from the flags, else from plugin.json in the plugin folder (not packed)."
+            "Pack a plugin folder into PLUGINS_DIR/<name>/: assets.<sha256>.zip (zstd,",
+            "reproducible), manifest (JSON: pluginId, version, files with size and sha256)",
+            "and, with --sign, manifest.sig. Id and versions come from the flags, else from",
+            "plugin.json in the plugin folder (which is not packed)."
         })
 final class PackCommand implements Callable<Integer> {
     @Spec
@@ -48,6 +49,12 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "N", defaultValue = "6", description = "zstd level 1..22 (default 6).")
     int level;
 
+    @Option(
+            names = "--exact-level",
+            description =
+                    "Compress incompressible files at --level too (default: they get level 1, same size, less CPU).")
+    boolean exactLevel;
+
     @Option(names = "--sign", paramLabel = "KEY.pem", description = "RSA or Ed25519 private key (PEM) to sign with.")
     Path key;
 
@@ -61,7 +68,7 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginPacker.Builder b = PluginPacker.builder().level(level);
+        PluginPacker.Builder b = PluginPacker.builder().level(level).adaptive(!exactLevel);
         if (pluginId != null) {
             b.pluginId(pluginId);
         }

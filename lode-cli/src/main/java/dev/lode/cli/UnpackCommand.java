@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
         name = "unpack",
         mixinStandardHelpOptions = true,
         description = {
-            "Extract a zip (methods stored, deflate, zstd) into DIR, atomically: it is built beside DIR and",
-            "renamed into place. Refuses '..', absolute paths, symlinks, duplicates and size mismatches."
+            "Extract a zip (stored, deflate or zstd entries) into DIR atomically: it is built",
+            "beside DIR and renamed into place. Refuses '..', absolute paths, symlinks,",
+            "duplicate names and sizes that differ from the headers."
         })
 final class UnpackCommand implements Callable<Integer> {
     @Spec

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Check a packed plugin folder: the zip's size and sha256, every file's path, size and sha256,",
-            "no extra or missing files, and with --pubkey the manifest's signature. Exit 0 when all hold."
+            "Check a packed plugin folder: the zip's size and sha256, every file's path,",
+            "size and sha256, no extra or missing files, and with --pubkey the manifest's",
+            "signature. Exit 0 when all hold, else 1 with one line per problem."
         })
 final class VerifyCommand implements Callable<Integer> {
     @Spec
