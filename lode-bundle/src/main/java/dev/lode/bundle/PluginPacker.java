@@ -286,9 +286,9 @@ public final class PluginPacker {
     private PackResult build(PluginInfo info, List<Source> files, Path dir) throws IOException {
         listener.started(files.size(), files.stream().mapToLong(Source::size).sum());
         Path zipTmp = dir.resolve("assets.zip.tmp");
-        byte[][] zipSha = new byte[1][];
-        List<BundleFile> entries = writeZip(files, zipTmp, zipSha);
-        BundleRef ref = BundleRef.of(ObjectId.ofDigest(zipSha[0]), Files.size(zipTmp));
+        Written written = writeZip(files, zipTmp);
+        List<BundleFile> entries = written.files();
+        BundleRef ref = BundleRef.of(ObjectId.ofDigest(written.sha256()), Files.size(zipTmp));
         Path zip = dir.resolve(ref.name());
         Files.move(zipTmp, zip);
         BundleManifest manifest = new BundleManifest(info.pluginId(), info.version(), info.minVersion(), ref, entries);
@@ -304,8 +304,10 @@ public final class PluginPacker {
         return new PackResult(dir, manifestFile, zip, sig, manifest);
     }
 
-    /** Writes the zip; {@code sha256Out[0]} receives its SHA-256, computed while writing. */
-    private List<BundleFile> writeZip(List<Source> files, Path zipFile, byte[][] sha256Out) throws IOException {
+    /** The zip's entries and its SHA-256, computed while it was written. */
+    private record Written(List<BundleFile> files, byte[] sha256) {}
+
+    private Written writeZip(List<Source> files, Path zipFile) throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "lode-pack-" + threadNo.incrementAndGet());
@@ -322,6 +324,7 @@ public final class PluginPacker {
         }
         Deque<Future<Packed>> pending = new ArrayDeque<>();
         List<BundleFile> result = new ArrayList<>(files.size());
+        byte[] sha256;
         try (FileChannel ch = FileChannel.open(zipFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ZipWriter zip = new ZipWriter(ch);
             int submitted = 0;
@@ -349,7 +352,7 @@ public final class PluginPacker {
             }
             zip.finish();
             ch.force(true);
-            sha256Out[0] = zip.sha256();
+            sha256 = zip.sha256();
         } finally {
             for (Future<Packed> f : pending) {
                 f.cancel(true);
@@ -368,7 +371,7 @@ public final class PluginPacker {
                 ctx.close();
             }
         }
-        return result;
+        return new Written(result, sha256);
     }
 
     private Packed packSmall(Source s, BlockingQueue<ZstdCompressCtx> contexts) throws InterruptedException {
