@@ -1,5 +1,6 @@
 package dev.lode.bundle;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.lode.core.ObjectId;
@@ -314,13 +315,9 @@ public final class PluginPacker {
             t.setDaemon(true);
             return t;
         });
-        BlockingQueue<ZstdCompressCtx> contexts = new ArrayBlockingQueue<>(parallelism);
+        BlockingQueue<Worker> workers = new ArrayBlockingQueue<>(parallelism);
         for (int i = 0; i < parallelism; i++) {
-            ZstdCompressCtx ctx = new ZstdCompressCtx();
-            ctx.setLevel(level);
-            ctx.setContentSize(true);
-            ctx.setChecksum(false);
-            contexts.add(ctx);
+            workers.add(new Worker());
         }
         Deque<Future<Packed>> pending = new ArrayDeque<>();
         List<BundleFile> result = new ArrayList<>(files.size());
@@ -335,7 +332,7 @@ public final class PluginPacker {
                         && (submitted <= i || (ahead < WINDOW_BYTES && pending.size() < WINDOW_FILES))) {
                     Source s = files.get(submitted++);
                     if (s.size() < BIG_FILE) {
-                        pending.addLast(pool.submit(() -> packSmall(s, contexts)));
+                        pending.addLast(pool.submit(() -> packSmall(s, workers)));
                         ahead += s.size();
                     }
                 }
@@ -358,7 +355,7 @@ public final class PluginPacker {
                 f.cancel(true);
             }
             pool.shutdownNow();
-            // A running task may still take a context: close them only once every task is done.
+            // A running task may still take a worker: free them only once every task is done.
             try {
                 if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("compression threads did not stop");
@@ -367,41 +364,76 @@ public final class PluginPacker {
                 Thread.currentThread().interrupt();
                 throw new BundleException("packing interrupted", e);
             }
-            for (ZstdCompressCtx ctx : contexts) {
-                ctx.close();
+            for (Worker w : workers) {
+                w.ctx.close();
             }
         }
         return new Written(result, sha256);
     }
 
-    private Packed packSmall(Source s, BlockingQueue<ZstdCompressCtx> contexts) throws InterruptedException {
-        byte[] data = new byte[(int) s.size()];
-        try (FileChannel fc = FileChannel.open(s.file(), StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                if (fc.read(b) < 0) {
-                    throw changed(s, b.position());
-                }
-            }
-            if (fc.read(ByteBuffer.allocate(1)) > 0) {
-                throw changed(s, fc.size());
-            }
-        } catch (IOException e) {
-            throw unreadable(s, e);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        byte[] sha = Sha256.newDigest().digest(data);
-        ZstdCompressCtx ctx = contexts.take();
+    private Packed packSmall(Source s, BlockingQueue<Worker> workers) throws InterruptedException {
+        Worker w = workers.take();
         try {
-            int lvl = level;
-            if (adaptive && level > INCOMPRESSIBLE_LEVEL && data.length >= SMALL_PROBE_MIN) {
-                lvl = incompressible(ctx, data, 0, SMALL_PROBE_BYTES) ? INCOMPRESSIBLE_LEVEL : level;
+            int size = (int) s.size();
+            byte[] data = w.input(size);
+            try (FileChannel fc = FileChannel.open(s.file(), StandardOpenOption.READ)) {
+                // one byte more than expected, to notice a file that grew since it was listed
+                ByteBuffer b = ByteBuffer.wrap(data, 0, size + 1);
+                while (b.position() < size) {
+                    if (fc.read(b) < 0) {
+                        throw changed(s, b.position());
+                    }
+                }
+                if (b.position() > size || fc.read(b) > 0) {
+                    throw changed(s, fc.size());
+                }
+            } catch (IOException e) {
+                throw unreadable(s, e);
             }
-            ctx.setLevel(lvl);
-            return new Packed((int) crc.getValue(), sha, ctx.compress(data));
+            CRC32 crc = new CRC32();
+            crc.update(data, 0, size);
+            MessageDigest sha = Sha256.newDigest();
+            sha.update(data, 0, size);
+            byte[] out = w.output((int) Zstd.compressBound(size));
+            int lvl = level;
+            if (adaptive && level > INCOMPRESSIBLE_LEVEL && size >= SMALL_PROBE_MIN) {
+                lvl = incompressible(w.ctx, data, SMALL_PROBE_BYTES, out) ? INCOMPRESSIBLE_LEVEL : level;
+            }
+            w.ctx.setLevel(lvl);
+            int n = w.ctx.compressByteArray(out, 0, out.length, data, 0, size);
+            return new Packed((int) crc.getValue(), sha.digest(), Arrays.copyOf(out, n));
         } finally {
-            contexts.add(ctx);
+            workers.add(w);
+        }
+    }
+
+    /**
+     * A compression thread's zstd context and buffers, reused from file to file so that packing
+     * allocates little more than the compressed bytes it hands to the writer.
+     */
+    private static final class Worker {
+        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        private byte[] in = new byte[0];
+        private byte[] out = new byte[0];
+
+        Worker() {
+            ctx.setContentSize(true);
+            ctx.setChecksum(false);
+        }
+
+        /** A buffer of at least {@code size + 1} bytes. */
+        byte[] input(int size) {
+            if (in.length < size + 1) {
+                in = new byte[Math.max(size + 1, Math.min(2 * in.length, (int) BIG_FILE + 1))];
+            }
+            return in;
+        }
+
+        byte[] output(int size) {
+            if (out.length < size) {
+                out = new byte[Math.max(size, Math.min(2 * out.length, (int) Zstd.compressBound(BIG_FILE)))];
+            }
+            return out;
         }
     }
 
@@ -457,17 +489,17 @@ public final class PluginPacker {
         return new BundleFile(s.path(), s.size(), ObjectId.ofDigest(sha.digest()));
     }
 
-    /** Whether zstd level 1 cannot shrink {@code data[off, off+len)} below {@link #INCOMPRESSIBLE_RATIO}. */
-    private static boolean incompressible(ZstdCompressCtx ctx, byte[] data, int off, int len) {
-        byte[] dst = new byte[(int) com.github.luben.zstd.Zstd.compressBound(len)];
+    /** Whether zstd level 1 cannot shrink {@code data[0, len)} below {@link #INCOMPRESSIBLE_RATIO}. */
+    private static boolean incompressible(ZstdCompressCtx ctx, byte[] data, int len, byte[] scratch) {
         ctx.setLevel(INCOMPRESSIBLE_LEVEL);
-        int n = ctx.compressByteArray(dst, 0, dst.length, data, off, len);
+        int n = ctx.compressByteArray(scratch, 0, scratch.length, data, 0, len);
         return n >= len * INCOMPRESSIBLE_RATIO;
     }
 
     /** Probes a big file at its start, middle and end; incompressible only if all three are. */
     private static boolean incompressible(FileChannel fc, long size) throws IOException {
         byte[] sample = new byte[PROBE_BYTES];
+        byte[] scratch = new byte[(int) Zstd.compressBound(PROBE_BYTES)];
         try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
             for (long at : new long[] {0, size / 2 - PROBE_BYTES / 2, size - PROBE_BYTES}) {
                 ByteBuffer b = ByteBuffer.wrap(sample);
@@ -478,7 +510,7 @@ public final class PluginPacker {
                         break;
                     }
                 }
-                if (!incompressible(ctx, sample, 0, b.position())) {
+                if (!incompressible(ctx, sample, b.position(), scratch)) {
                     return false;
                 }
             }
