@@ -74,6 +74,23 @@ class PluginPackerTest {
     }
 
     @Test
+    void adaptiveLevelKeepsIncompressibleFilesTheSameSize() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("media"));
+        byte[] noise = new byte[200_000];
+        new Random(8).nextBytes(noise);
+        Files.write(src.resolve("music.ogg"), noise);
+        Files.writeString(src.resolve("script.reds"), "let x = 1;\n".repeat(20_000));
+        PackResult adaptive = packer().build().pack(src, tmp.resolve("a"));
+        PackResult exact = packer().adaptive(false).build().pack(src, tmp.resolve("b"));
+
+        assertThat(BundleVerifier.verify(adaptive.directory()).ok()).isTrue();
+        assertThat(BundleVerifier.verify(exact.directory()).ok()).isTrue();
+        assertThat((double) adaptive.manifest().bundle().size())
+                .isCloseTo(exact.manifest().bundle().size(), org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(adaptive.manifest().files()).isEqualTo(exact.manifest().files());
+    }
+
+    @Test
     void idAndVersionComeFromPluginJsonAndFlagsWin() throws IOException {
         Path src = plugin("withjson");
         Files.writeString(
