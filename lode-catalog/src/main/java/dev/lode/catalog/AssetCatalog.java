@@ -136,4 +136,28 @@ public final class AssetCatalog {
             }
         });
     }
+
+    /**
+     * Whether {@code id} may be served to anyone at {@code /objects/{id}}: it is the object of a
+     * logical asset (those are public), of a public tenant artifact, or a precomputed encoding of
+     * one. Objects of private tenant artifacts are not, even to someone who knows their hash.
+     */
+    public boolean isPublicObject(ObjectId id) {
+        return catalog.read(c -> {
+            String sql = "SELECT 1 FROM assets WHERE object_id = ?"
+                    + " UNION ALL SELECT 1 FROM tenant_assets WHERE object_id = ? AND is_public = 1"
+                    + " UNION ALL SELECT 1 FROM asset_encodings e JOIN assets a ON a.object_id = e.object_id"
+                    + " WHERE e.encoded_id = ?"
+                    + " UNION ALL SELECT 1 FROM asset_encodings e JOIN tenant_assets t ON t.object_id = e.object_id"
+                    + " WHERE e.encoded_id = ? AND t.is_public = 1";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 1; i <= 4; i++) {
+                    ps.setString(i, id.hex());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
 }

@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Lode.Version.class,
         description = "Content-addressed asset delivery for games.",
-        subcommands = {CommandLine.HelpCommand.class, IngestCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            IngestCommand.class,
+            ServeCommand.class,
+            TenantCommand.class,
+            PresignCommand.class
+        })
 public final class Lode implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
