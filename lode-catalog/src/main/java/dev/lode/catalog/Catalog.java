@@ -33,6 +33,7 @@ public final class Catalog implements AutoCloseable {
         this.url = b.url;
         List<String> setup = new ArrayList<>();
         if (b.url.startsWith("jdbc:sqlite:")) {
+            loadDriver("org.sqlite.JDBC");
             setup.add("PRAGMA busy_timeout = 10000");
             setup.add("PRAGMA foreign_keys = ON");
             if (b.wal) {
@@ -46,6 +47,15 @@ public final class Catalog implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /** Registers a JDBC driver explicitly: service-loader registration can miss in some class loaders. */
+    private static void loadDriver(String className) {
+        try {
+            Class.forName(className);
+        } catch (ClassNotFoundException e) {
+            throw new CatalogException("JDBC driver " + className + " is not on the class path", e);
         }
     }
 

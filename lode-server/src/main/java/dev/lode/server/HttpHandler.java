@@ -860,8 +860,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
                 server.metrics().bytesOut(bytes);
             }
             server.requestFinished();
-            if (!ex.keepAlive || !f.isSuccess()) {
+            if (!f.isSuccess()) {
                 f.channel().close();
+                return;
+            }
+            if (!ex.keepAlive) {
+                lingeringClose(f.channel());
                 return;
             }
             if (busy) {
@@ -870,6 +874,24 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
                 drainPending(ex.ctx);
             }
         });
+    }
+
+    /**
+     * Closes after the response without a TCP reset: half-closes our side, then drops whatever the
+     * client still sends (an unread body or oversized headers) until it closes or two seconds pass.
+     * Closing with unread input would make the kernel send RST, and the client could lose the
+     * response it has not read yet.
+     */
+    private void lingeringClose(io.netty.channel.Channel ch) {
+        if (ch instanceof io.netty.channel.socket.DuplexChannel d && !server.tls()) {
+            d.shutdownOutput().addListener(x -> {
+                ch.config().setAutoRead(true);
+                ch.read();
+                ch.eventLoop().schedule(() -> ch.close(), 2, java.util.concurrent.TimeUnit.SECONDS);
+            });
+        } else {
+            ch.close();
+        }
     }
 
     private void drainPending(ChannelHandlerContext ctx) {
