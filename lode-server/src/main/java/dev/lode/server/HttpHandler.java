@@ -86,6 +86,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private BodyStream body;
     private boolean busy;
+    private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
 
     HttpHandler(ServerContext server) {
         this.server = server;
@@ -136,7 +137,38 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armHeadTimer(ctx);
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * A client must send a whole request head within the idle timeout of connecting (or of its
+     * previous response). The idle handler alone would let a client trickle one header byte at a
+     * time forever.
+     */
+    private void armHeadTimer(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
+        headTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            LOG.debug("closing {}: no complete request head in time", ctx.channel());
+                            ctx.close();
+                        },
+                        server.bodyReadTimeoutMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
         if (body != null) {
             body.fail(new IOException("client closed the connection mid-body"));
             body = null;
@@ -165,6 +197,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
+        cancelHeadTimer();
         server.requestStarted();
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !server.shuttingDown();
         if (req.decoderResult().isFailure()) {
@@ -868,6 +901,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
                 lingeringClose(f.channel());
                 return;
             }
+            armHeadTimer(ex.ctx);
             if (busy) {
                 busy = false;
                 f.channel().config().setAutoRead(true);

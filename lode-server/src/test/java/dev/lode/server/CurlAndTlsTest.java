@@ -169,6 +169,28 @@ class CurlAndTlsTest {
     }
 
     @Test
+    void clientTricklingHeadersIsCutOff() throws Exception {
+        try (ServerFixture fx = ServerFixture.start(dir.resolve("data"), b -> b.idleTimeout(Duration.ofMillis(500)));
+                Socket s = new Socket("127.0.0.1", fx.server.port())) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            boolean cut = false;
+            out.write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            // one header line every 100 ms keeps the connection busy, but the head never completes
+            for (int i = 0; i < 100 && !cut; i++) {
+                try {
+                    out.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    cut = true;
+                }
+            }
+            assertThat(cut || s.getInputStream().read() == -1).isTrue();
+        }
+    }
+
+    @Test
     void gracefulShutdownFinishesTheRequestInFlight() throws Exception {
         byte[] big = new byte[8 << 20];
         new Random(11).nextBytes(big);
