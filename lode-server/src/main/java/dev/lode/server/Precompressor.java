@@ -33,6 +33,12 @@ final class Precompressor {
     private static final Logger LOG = LoggerFactory.getLogger(Precompressor.class);
     private static final boolean BROTLI = loadBrotli();
 
+    /**
+     * Largest object precompressed. Compression runs inside the upload request; past this size the
+     * wait (tens of seconds at brotli's slower levels) outweighs the rare large text asset's gain.
+     */
+    static final long MAX_SIZE = 256L << 20;
+
     private final LocalObjectStore store;
     private final Catalog catalog;
     private final Path tmp;
@@ -67,7 +73,7 @@ final class Precompressor {
     /** Precomputes the variants of {@code id} if its type is compressible; returns those kept. */
     List<EncodedVariant> precompute(ObjectId id, long size, String mediaType) {
         List<EncodedVariant> out = new ArrayList<>();
-        if (size < 256 || !MediaTypes.isCompressible(stripParams(mediaType))) {
+        if (size < 256 || size > MAX_SIZE || !MediaTypes.isCompressible(stripParams(mediaType))) {
             return out;
         }
         if (!catalog.assets().encodings(id).isEmpty()) {

@@ -110,6 +110,38 @@ class TenantServerTest {
     }
 
     @Test
+    void everySeedFormatGetsItsContentType() {
+        String[][] cases = {
+            {"image", "a.png", "image/png"},
+            {"image", "a.jpg", "image/jpeg"},
+            {"image", "a.webp", "image/webp"},
+            {"video", "a.mp4", "video/mp4"},
+            {"video", "a.webm", "video/webm"},
+            {"audio", "a.mp3", "audio/mpeg"},
+            {"audio", "a.wav", "audio/wav"},
+            {"audio", "a.ogg", "audio/ogg"},
+            {"bundle", "a.zip", "application/zip"},
+            {"bundle", "index.html", "text/html"},
+            {"model_3d", "a.glb", "model/gltf-binary"},
+            {"model_3d", "a.gltf", "model/gltf+json"},
+            {"texture", "a.ktx2", "image/ktx2"},
+            {"environment_map", "a.hdr", "image/vnd.radiance"},
+            {"environment_map", "a.exr", "image/x-exr"},
+            {"shader", "a.glsl", "text/plain"},
+        };
+        for (String[] c : cases) {
+            String path = "/t/acme/types/" + c[0] + "/" + c[1];
+            assertThat(put(path, acme, ("bytes of " + c[1]).getBytes(StandardCharsets.UTF_8))
+                            .statusCode())
+                    .as(path)
+                    .isIn(200, 201);
+            assertThat(getWithKey(path, acme).headers().firstValue("content-type"))
+                    .as(path)
+                    .contains(c[2]);
+        }
+    }
+
+    @Test
     void unknownArtifactTypeIsRejected() {
         HttpResponse<byte[]> r = put("/t/acme/r/pictures/a.png", acme, new byte[] {1});
         assertThat(r.statusCode()).isEqualTo(400);
