@@ -50,27 +50,25 @@ final class Stager {
     }
 
     /** Fetches {@code id} (joining a fetch already running) and stores it through {@code sink}. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // every sink of one id stores the same type
     <T> CompletableFuture<T> stage(String id, Sink<T> sink) {
-        CompletableFuture<Object>[] mine = new CompletableFuture[1];
-        CompletableFuture<Object> f = inFlight.computeIfAbsent(id, k -> {
-            mine[0] = new CompletableFuture<>();
-            return mine[0];
-        });
-        if (mine[0] != null) {
-            Thread.ofVirtual().name("stage-" + id).start(() -> {
-                try {
-                    Object result = fetch(id, sink);
-                    inFlight.remove(id, f);
-                    f.complete(result);
-                } catch (Throwable t) {
-                    metrics.stagingFailure();
-                    inFlight.remove(id, f);
-                    f.completeExceptionally(t);
-                }
-            });
+        CompletableFuture<Object> created = new CompletableFuture<>();
+        CompletableFuture<Object> running = inFlight.putIfAbsent(id, created);
+        if (running != null) {
+            return (CompletableFuture<T>) running;
         }
-        return (CompletableFuture<T>) f;
+        Thread.ofVirtual().name("stage-" + id).start(() -> {
+            try {
+                Object result = fetch(id, sink);
+                inFlight.remove(id, created);
+                created.complete(result);
+            } catch (Throwable t) {
+                metrics.stagingFailure();
+                inFlight.remove(id, created);
+                created.completeExceptionally(t);
+            }
+        });
+        return (CompletableFuture<T>) created;
     }
 
     private <T> T fetch(String id, Sink<T> sink) {

@@ -26,10 +26,12 @@ final class TenantRoutes {
 
     private final ServerContext server;
     private final HttpHandler http;
+    private final Routes routes;
 
-    TenantRoutes(ServerContext server, HttpHandler http) {
+    TenantRoutes(ServerContext server, HttpHandler http, Routes routes) {
         this.server = server;
         this.http = http;
+        this.routes = routes;
     }
 
     /** Outcome of checking a request's credentials against the tenant in its path. */
@@ -188,7 +190,7 @@ final class TenantRoutes {
     private void serve(Exchange ex, TenantAsset a) {
         http.reply(
                 ex,
-                new Reply.Body(http.encodedRepresentation(
+                new Reply.Body(routes.encodedRepresentation(
                         ex, a.objectId(), a.size(), a.mediaType(), a.isPublic() ? PUBLIC_CACHE : PRIVATE_CACHE)));
     }
 
