@@ -45,6 +45,16 @@ final class AssetService {
         return stager != null;
     }
 
+    /** The record if this process has it in memory (no I/O). */
+    Optional<AssetRecord> cached(String id) {
+        return Optional.ofNullable(records.getIfPresent(id));
+    }
+
+    /** Whether {@code id} is known, without I/O, to be the object of something public. */
+    boolean knownPublic(ObjectId id) {
+        return Boolean.TRUE.equals(publicObjects.getIfPresent(id));
+    }
+
     Optional<AssetRecord> find(String id) {
         AssetRecord r = records.getIfPresent(id);
         if (r != null) {
@@ -69,8 +79,7 @@ final class AssetService {
     /** Stores (or replaces) asset {@code id} with the bytes of {@code body}. */
     AssetRecord put(String id, InputStream body, String mediaType) {
         StoredObject so = store.put(body);
-        precompressor.precompute(so.id(), so.size(), mediaType);
-        encodings.invalidate(so.id());
+        encodings.put(so.id(), List.copyOf(precompressor.precompute(so.id(), so.size(), mediaType)));
         AssetRecord r = catalog.assets().put(id, so.id(), so.size(), mediaType);
         records.put(id, r);
         publicObjects.invalidate(so.id());

@@ -127,21 +127,28 @@ final class Routes {
             return;
         }
         if (ex.isGetOrHead()) {
-            var found = server.assets().find(id);
-            if (found.isPresent()) {
-                http.reply(ex, new Reply.Body(assetRepresentation(ex, found.get())));
-            } else if (server.assets().stagingEnabled()) {
-                http.offload(ex, () -> {
-                    try {
-                        AssetRecord r = server.assets().stage(id).join();
-                        return new Reply.Body(assetRepresentation(ex, r));
-                    } catch (CompletionException e) {
-                        throw e.getCause() instanceof RuntimeException re ? re : e;
-                    }
-                });
-            } else {
-                http.reply(ex, Reply.error(404, "Asset not found"));
+            // The hot path (a cached record) never leaves the event loop; a catalog lookup or a
+            // staging fetch runs on a virtual thread.
+            var cached = server.assets().cached(id);
+            if (cached.isPresent()) {
+                http.reply(ex, new Reply.Body(assetRepresentation(ex, cached.get())));
+                return;
             }
+            http.offload(ex, () -> {
+                var found = server.assets().find(id);
+                if (found.isPresent()) {
+                    return new Reply.Body(assetRepresentation(ex, found.get()));
+                }
+                if (!server.assets().stagingEnabled()) {
+                    return Reply.error(404, "Asset not found");
+                }
+                try {
+                    return new Reply.Body(
+                            assetRepresentation(ex, server.assets().stage(id).join()));
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                }
+            });
         } else if (ex.method.equals(HttpMethod.PUT)) {
             if (!checkAdmin(ex)) {
                 return;
@@ -286,21 +293,26 @@ final class Routes {
             return;
         }
         ObjectId id = ObjectId.parse(hex);
+        if (server.assets().knownPublic(id)) {
+            http.reply(ex, objectReply(id));
+        } else {
+            http.offload(ex, () -> objectReply(id));
+        }
+    }
+
+    private Reply objectReply(ObjectId id) {
         var size = server.store().size(id);
         if (size.isEmpty() || !server.assets().isPublicObject(id)) {
-            http.reply(ex, Reply.error(404, "Object not found"));
-            return;
+            return Reply.error(404, "Object not found");
         }
-        http.reply(
-                ex,
-                new Reply.Body(new Representation(
-                        new Representation.Source.StoreObject(id),
-                        size.getAsLong(),
-                        "application/octet-stream",
-                        EntityTags.strong(hex),
-                        null,
-                        IMMUTABLE,
-                        false)));
+        return new Reply.Body(new Representation(
+                new Representation.Source.StoreObject(id),
+                size.getAsLong(),
+                "application/octet-stream",
+                EntityTags.strong(id.hex()),
+                null,
+                IMMUTABLE,
+                false));
     }
 
     private void plugin(Exchange ex, String pluginId, String name) {

@@ -118,11 +118,13 @@ final class TenantRoutes {
     }
 
     private void deny(Exchange ex, Access.Denied d) {
-        http.reply(
-                ex,
-                d.status() == 401
-                        ? new Reply.Json(401, Map.of("error", d.message()), Map.of("WWW-Authenticate", "Bearer"))
-                        : Reply.error(d.status(), d.message()));
+        http.reply(ex, denial(d));
+    }
+
+    private static Reply denial(Access.Denied d) {
+        return d.status() == 401
+                ? new Reply.Json(401, Map.of("error", d.message()), Map.of("WWW-Authenticate", "Bearer"))
+                : Reply.error(d.status(), d.message());
     }
 
     // ------------------------------------------------------------ artifacts
@@ -165,33 +167,29 @@ final class TenantRoutes {
     }
 
     private void read(Exchange ex, TenantAssetKey key) {
+        // Key and catalog lookups are SQLite reads: keep them off the event loop.
+        http.offload(ex, () -> readReply(ex, key));
+    }
+
+    private Reply readReply(Exchange ex, TenantAssetKey key) {
         Access access = access(ex, key.tenant(), true);
         if (access instanceof Access.Denied d) {
-            deny(ex, d);
-            return;
+            return denial(d);
         }
         Optional<TenantAsset> found = server.tenants().find(key);
         if (access instanceof Access.Anonymous) {
             if (found.isPresent() && found.get().isPublic()) {
-                serve(ex, found.get());
-            } else {
-                // Same answer for private and missing, so existence does not leak.
-                http.reply(ex, Reply.error(403, "Access denied: use the tenant's API key or a presigned URL"));
+                return representation(ex, found.get());
             }
-            return;
+            // Same answer for private and missing, so existence does not leak.
+            return Reply.error(403, "Access denied: use the tenant's API key or a presigned URL");
         }
-        if (found.isEmpty()) {
-            http.reply(ex, Reply.error(404, "Asset not found"));
-            return;
-        }
-        serve(ex, found.get());
+        return found.isEmpty() ? Reply.error(404, "Asset not found") : representation(ex, found.get());
     }
 
-    private void serve(Exchange ex, TenantAsset a) {
-        http.reply(
-                ex,
-                new Reply.Body(routes.encodedRepresentation(
-                        ex, a.objectId(), a.size(), a.mediaType(), a.isPublic() ? PUBLIC_CACHE : PRIVATE_CACHE)));
+    private Reply representation(Exchange ex, TenantAsset a) {
+        return new Reply.Body(routes.encodedRepresentation(
+                ex, a.objectId(), a.size(), a.mediaType(), a.isPublic() ? PUBLIC_CACHE : PRIVATE_CACHE));
     }
 
     // ------------------------------------------------------------ uploads
