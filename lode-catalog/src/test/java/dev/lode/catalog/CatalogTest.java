@@ -186,6 +186,30 @@ class CatalogTest {
     }
 
     @Test
+    void concurrentWritersAndReadersNeverSeeBusyErrors() throws Exception {
+        try (Catalog c = Catalog.openSqlite(dir.resolve("c.db"));
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        String name = "a-" + thread + "-" + i;
+                        c.assets().put(name, id(name), i, "text/plain");
+                        assertThat(c.assets().find(name)).isPresent();
+                        c.assets().find("a-" + ((thread + 1) % 8) + "-" + i);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+            assertThat(c.assets().count()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void tenantAssetKeysRejectTraversalAndUnknownTypes() {
         assertThatThrownBy(() -> TenantAssetKey.parse("acme", "../image/a.png"))
                 .isInstanceOf(IllegalArgumentException.class);
