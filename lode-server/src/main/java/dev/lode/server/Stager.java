@@ -106,7 +106,8 @@ final class Stager {
             Thread.currentThread().interrupt();
             throw new StagingException(StagingException.Kind.BAD_GATEWAY, "interrupted fetching " + uri, e);
         }
-        try (InputStream body = resp.body()) {
+        StallGuard guard = new StallGuard(resp.body(), t.timeout());
+        try (InputStream body = guard) {
             int status = resp.statusCode();
             if (status == 404 || status == 410) {
                 throw new StagingException(
@@ -123,8 +124,66 @@ final class Stager {
                     .orElse(MediaTypes.forPath(id).mime());
             return sink.store(id, body, type);
         } catch (IOException | UncheckedIOException | StoreException e) {
+            if (guard.stalled()) {
+                throw new StagingException(
+                        StagingException.Kind.TIMEOUT, "source " + uri + " stopped sending for " + t.timeout(), e);
+            }
             throw new StagingException(
                     StagingException.Kind.BAD_GATEWAY, "reading asset " + id + " from " + uri + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Fails a source body that makes no progress for the timeout: the JDK client's request timeout
+     * covers only the wait for headers, and a stalled body would hold every waiter of the fetch.
+     */
+    private static final class StallGuard extends java.io.FilterInputStream {
+        private final Thread watchdog;
+        private volatile long lastProgress = System.nanoTime();
+        private volatile boolean stalled;
+
+        StallGuard(InputStream in, java.time.Duration timeout) {
+            super(in);
+            long limit = timeout.toNanos();
+            long tick = Math.max(5, timeout.toMillis() / 4);
+            this.watchdog = Thread.ofVirtual().name("stage-stall-guard").start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(tick);
+                        if (System.nanoTime() - lastProgress > limit) {
+                            stalled = true;
+                            in.close();
+                            return;
+                        }
+                    }
+                } catch (InterruptedException | IOException e) {
+                    // finished or closed
+                }
+            });
+        }
+
+        boolean stalled() {
+            return stalled;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            lastProgress = System.nanoTime();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            lastProgress = System.nanoTime();
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watchdog.interrupt();
+            super.close();
         }
     }
 }

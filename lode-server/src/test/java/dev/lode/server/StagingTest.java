@@ -56,6 +56,13 @@ class StagingTest {
                         release.await();
                         ex.sendResponseHeaders(500, -1);
                     }
+                    case "stall" -> {
+                        ex.sendResponseHeaders(200, 1000);
+                        OutputStream o = ex.getResponseBody();
+                        o.write(new byte[10]);
+                        o.flush();
+                        release.await();
+                    }
                     default -> {
                         Thread.sleep(200); // long enough for every concurrent request to pile up
                         byte[] b = icon(id);
@@ -139,6 +146,17 @@ class StagingTest {
             assertThat(r.statusCode()).isEqualTo(504);
             assertThat(ServerFixture.body(r)).contains("timed out");
             assertThat(fx.server.catalog().assets().find("995")).isEmpty();
+        }
+    }
+
+    @Test
+    void sourceThatStallsMidBodyGives504AndStoresNothing() {
+        try (ServerFixture fx = server(Duration.ofMillis(400))) {
+            mode.set("stall");
+            HttpResponse<byte[]> r = fx.get("/assets/stuck.png");
+            assertThat(r.statusCode()).isEqualTo(504);
+            assertThat(fx.server.catalog().assets().find("stuck.png")).isEmpty();
+            assertThat(fx.server.store().stats().objects()).isZero();
         }
     }
 
