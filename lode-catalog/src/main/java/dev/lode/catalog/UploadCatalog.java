@@ -52,6 +52,27 @@ public final class UploadCatalog {
         return catalog.read(c -> find(c, id));
     }
 
+    /** The most recently started upload to {@code key}, if any. */
+    public Optional<UploadRecord> latest(TenantAssetKey key) {
+        return catalog.read(c -> {
+            String id;
+            try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM uploads WHERE tenant = ? AND run = ?"
+                    + " AND artifact_type = ? AND filename = ? ORDER BY created_at DESC, upload_id DESC LIMIT 1")) {
+                ps.setString(1, key.tenant());
+                ps.setString(2, key.run());
+                ps.setString(3, key.type().token());
+                ps.setString(4, key.filename());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<UploadRecord>empty();
+                    }
+                    id = rs.getString(1);
+                }
+            }
+            return find(c, id);
+        });
+    }
+
     private static Optional<UploadRecord> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT tenant, run, artifact_type, filename, is_public, state,"
                 + " object_id, size, deduplicated, error, created_at, updated_at FROM uploads WHERE upload_id = ?")) {

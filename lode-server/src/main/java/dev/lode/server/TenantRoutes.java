@@ -58,6 +58,8 @@ final class TenantRoutes {
         }
         if (s.size() == 3 && s.get(2).equals("presign")) {
             requirePost(ex, () -> presign(ex, tenant));
+        } else if (s.get(2).equals("uploads") && s.size() == 3) {
+            latestUpload(ex, tenant);
         } else if (s.get(2).equals("uploads") && s.size() >= 4) {
             uploads(ex, tenant, s);
         } else if (s.size() == 5) {
@@ -235,6 +237,37 @@ final class TenantRoutes {
         } else {
             http.reply(ex, Reply.error(404, "Not found"));
         }
+    }
+
+    /**
+     * {@code GET /t/{tenant}/uploads?path=RUN/TYPE/FILE[&wait=S]}: the latest upload to a path,
+     * waited on like {@code /uploads/{id}}, for a workflow step that knows the path but not the id
+     * (a single streamed PUT only returns its id when it is done).
+     */
+    private void latestUpload(Exchange ex, String tenant) {
+        if (!ex.method.equals(HttpMethod.GET)) {
+            http.reply(ex, new Reply.Json(405, Map.of("error", "Method not allowed"), Map.of("Allow", "GET")));
+            return;
+        }
+        if (!keyOnly(ex, tenant)) {
+            return;
+        }
+        String path = ex.param("path");
+        if (path == null) {
+            http.reply(ex, Reply.error(400, "uploads needs ?path=RUN/TYPE/FILE"));
+            return;
+        }
+        TenantAssetKey key = TenantAssetKey.parse(tenant, path);
+        Duration wait = waitParam(ex);
+        String base = ex.baseUrl(server.tls());
+        http.offload(
+                ex,
+                () -> server.catalog()
+                        .uploads()
+                        .latest(key)
+                        .map(u -> (Reply) new Reply.Json(
+                                200, uploadJson(server.tenants().await(tenant, u.uploadId(), wait), base)))
+                        .orElseGet(() -> Reply.error(404, "No upload to " + key.path())));
     }
 
     private Duration waitParam(Exchange ex) {

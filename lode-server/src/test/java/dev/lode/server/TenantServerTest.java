@@ -283,6 +283,45 @@ class TenantServerTest {
     }
 
     @Test
+    void aWorkflowStepWaitsForAStreamedUploadByPath() throws Exception {
+        byte[] body = new byte[2 << 20];
+        new Random(4).nextBytes(body);
+        // the uploader sends the head and half the body, then pauses
+        try (Socket s = new Socket("127.0.0.1", fx.server.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("PUT /t/acme/ci-42/bundle/build.zip HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + acme
+                            + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            String statusPath = "/t/acme/uploads?path=ci-42/bundle/build.zip";
+            JsonNode open = null;
+            for (int i = 0; i < 200; i++) {
+                HttpResponse<byte[]> r = getWithKey(statusPath, acme);
+                if (r.statusCode() == 200) {
+                    open = json(r);
+                    break;
+                }
+                Thread.sleep(25);
+            }
+            assertThat(open).isNotNull();
+            assertThat(open.get("state").asText()).isEqualTo("open");
+            CompletableFuture<HttpResponse<byte[]>> waiter =
+                    CompletableFuture.supplyAsync(() -> getWithKey(statusPath + "&wait=20", acme));
+            out.write(body, body.length / 2, body.length - body.length / 2);
+            out.flush();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 201");
+            JsonNode done = json(waiter.get());
+            assertThat(done.get("state").asText()).isEqualTo("complete");
+            assertThat(done.get("sha256").asText()).isEqualTo(Sha256.of(body).hex());
+        }
+        assertThat(getWithKey("/t/acme/uploads?path=none/bundle/x.zip", acme).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void statusWaitReturnsCurrentStateWhenNothingHappens() {
         String id = json(post("/t/acme/r/shader/s.glsl?uploads", acme))
                 .get("uploadId")
