@@ -70,8 +70,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
     String idleTimeout = "60s";
 
+    @Option(
+            names = "--announce-udp",
+            paramLabel = "PORT",
+            description = "Send prefetch packets to clients subscribed on this UDP port (needs --plugins).")
+    Integer announceUdp;
+
+    @Option(
+            names = "--public-host",
+            paramLabel = "HOST",
+            description = "Host name or IP clients use to reach this server, for announced URLs"
+                    + " (default: the bind address, or this machine's address when binding all).")
+    String publicHost;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
+        if (announceUdp != null && plugins == null) {
+            throw new CliException("--announce-udp needs --plugins DIR (it announces plugins)", 2);
+        }
         String key = adminKey != null ? adminKey : System.getenv("LODE_ADMIN_KEY");
         LodeServer.Builder b = LodeServer.builder(data.dataDir())
                 .port(port)
@@ -86,9 +102,28 @@ final class ServeCommand implements Callable<Integer> {
             b.corsOrigins(corsOrigins);
         }
         LodeServer server = b.build().start();
+        PluginAnnouncements announcements = null;
+        if (announceUdp != null) {
+            String host = publicHost != null ? publicHost : defaultPublicHost();
+            announcements = new PluginAnnouncements(
+                    server.plugins().orElseThrow(),
+                    new java.net.InetSocketAddress(bind, announceUdp),
+                    tlsCert != null ? "https" : "http",
+                    host,
+                    server.port());
+            System.err.printf("lode serve: announcing plugins on udp %s as %s%n", announcements.address(), host);
+        }
+        PluginAnnouncements toClose = announcements;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("lode serve: shutting down");
+            if (toClose != null) {
+                try {
+                    toClose.close();
+                } catch (Exception e) {
+                    // shutting down anyway
+                }
+            }
             server.close();
             stopped.countDown();
         }));
@@ -104,6 +139,17 @@ final class ServeCommand implements Callable<Integer> {
                 key == null ? " (no admin key: PUT/DELETE /assets disabled)" : "");
         stopped.await();
         return 0;
+    }
+
+    private String defaultPublicHost() {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.io.IOException e) {
+            return "127.0.0.1";
+        }
     }
 
     private static String describe(PluginChange c) {
