@@ -292,7 +292,8 @@ public final class AssetCatalog {
                     strings(buf.getInt(r + 64)),
                     strings(buf.getInt(r + 68)),
                     strings(buf.getInt(r + 72)),
-                    bounds);
+                    bounds,
+                    buf.getLong(r + 96));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw bad("entry " + ord + " is corrupt: " + e.getMessage());
         }

@@ -18,6 +18,8 @@ import java.util.List;
  * @param dependencies paths this asset needs before it can be used
  * @param variants LOD variant paths, coarse to fine; empty when the asset has no variants
  * @param bounds world-space bounds, or {@code null} when the asset has none (always wanted)
+ * @param memorySize bytes the decoded asset is expected to occupy in memory (meta {@code memSize},
+ *     default {@code rawSize}); what a load reserves in its tier before it starts
  */
 public record CatalogEntry(
         int ordinal,
@@ -31,7 +33,8 @@ public record CatalogEntry(
         List<String> tags,
         List<String> dependencies,
         List<String> variants,
-        Bounds bounds) {
+        Bounds bounds,
+        long memorySize) {
     public CatalogEntry {
         tags = List.copyOf(tags);
         dependencies = List.copyOf(dependencies);

@@ -21,9 +21,9 @@ import java.util.TreeMap;
  * <pre>
  * header  (72 bytes)  "LODECAT1", int version, int count, long offsets of: records, id order,
  *                     strings, lists, tag index, type index; long file length
- * records (96 bytes each, in UTF-8 path order)
+ * records (104 bytes each, in UTF-8 path order)
  *         id[32] size:long rawSize:long path:int type:int version:int compression:byte pad[3]
- *         tags:int deps:int variants:int  x:float y:float z:float r:float flags:int
+ *         tags:int deps:int variants:int  x:float y:float z:float r:float flags:int memSize:long
  * idOrder int[count]: ordinals sorted by id, for binary search by id
  * strings int n, int offsets[n+1], UTF-8 bytes (deduplicated)
  * lists   int n, int[n]; a list at index i is [len, items...] (string refs or ordinals)
@@ -35,7 +35,7 @@ final class CatalogWriter {
     static final byte[] MAGIC = "LODECAT1".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     static final int HEADER = 72;
-    static final int RECORD = 96;
+    static final int RECORD = 104;
 
     private final Map<String, Integer> stringIds = new HashMap<>();
     private final List<byte[]> strings = new ArrayList<>();
@@ -72,15 +72,17 @@ final class CatalogWriter {
             Compression compression;
             long rawSize;
             Bounds bounds;
+            long memSize;
             try {
                 compression = Compression.parse(meta.get("compression"));
                 rawSize = meta.containsKey("rawSize") ? Long.parseLong(meta.get("rawSize")) : e.size();
                 bounds = meta.containsKey("bounds") ? Bounds.parse(meta.get("bounds")) : null;
+                memSize = meta.containsKey("memSize") ? Long.parseLong(meta.get("memSize")) : rawSize;
             } catch (NumberFormatException | FormatException ex) {
                 throw new FormatException("bad stream meta on manifest entry " + e.path() + ": " + ex.getMessage(), ex);
             }
-            if (rawSize < 0) {
-                throw new FormatException("negative rawSize on manifest entry " + e.path());
+            if (rawSize < 0 || memSize < 0) {
+                throw new FormatException("negative rawSize or memSize on manifest entry " + e.path());
             }
             records.put(e.sha256().toBytes());
             records.putLong(e.size());
@@ -98,6 +100,7 @@ final class CatalogWriter {
             records.putFloat(bounds == null ? 0 : (float) bounds.z());
             records.putFloat(bounds == null ? 0 : (float) bounds.radius());
             records.putInt(bounds == null ? 0 : 1);
+            records.putLong(memSize);
             for (String tag : e.tags()) {
                 byTag.computeIfAbsent(tag, k -> new ArrayList<>()).add(ord);
             }

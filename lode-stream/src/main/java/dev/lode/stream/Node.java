@@ -57,9 +57,9 @@ final class Node {
         return entry.path();
     }
 
-    /** Bytes expected in the home tier: the decompressed size. */
+    /** Bytes expected in the home tier. */
     long estimate() {
-        return entry.rawSize();
+        return entry.memorySize();
     }
 
     Tier.Slot<Node> homeSlot() {

@@ -81,6 +81,7 @@ class AssetCatalogTest {
             assertThat(c.compression().metaName()).isEqualTo(e.meta().get("compression"));
             assertThat(c.rawSize()).isEqualTo(Long.parseLong(e.meta().get("rawSize")));
             assertThat(c.version()).isEqualTo(e.meta().get("version"));
+            assertThat(c.memorySize()).isEqualTo(c.rawSize());
             assertThat(c.bounds() != null).isEqualTo(e.meta().containsKey("bounds"));
             assertThat(mapped.byId(e.sha256()).orElseThrow().id()).isEqualTo(e.sha256());
         }

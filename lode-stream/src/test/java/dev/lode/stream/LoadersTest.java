@@ -30,7 +30,8 @@ class LoadersTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                null);
+                null,
+                data.length);
     }
 
     static byte[] png(int w, int h) throws IOException {
