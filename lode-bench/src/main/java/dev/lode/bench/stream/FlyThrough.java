@@ -2,6 +2,7 @@ package dev.lode.bench.stream;
 
 import dev.lode.stream.Bounds;
 import dev.lode.stream.Observer;
+import dev.lode.stream.Vec3;
 import dev.lode.stream.ViewPolicy;
 import java.io.PrintStream;
 import java.util.List;
@@ -23,6 +24,7 @@ abstract class FlyThrough {
     long peakGpu;
     long peakCpu;
     long overBudgetFrames;
+    long warmupBytes;
 
     FlyThrough(SimWorld world, PrintStream log) {
         this.world = world;
@@ -51,10 +53,19 @@ abstract class FlyThrough {
         long intervalPop = 0;
         long lastBytes = 0;
         int reportEvery = config.fps() * 10;
+        Observer start = world.observerAt(0);
+        start = new Observer(start.position(), start.forward(), Vec3.ZERO, start.fovRadians(), start.screenHeightPx());
+        for (int w = 0; w < config.warmupFrames(); w++) {
+            rt.runUntil(w * frameNanos);
+            frame(start, world.near(start.position(), config.streamRadius()));
+        }
+        long origin = config.warmupFrames() * frameNanos;
+        lastBytes = rt.bytesLoaded;
+        warmupBytes = rt.bytesLoaded;
         for (int f = 0; f < config.frames(); f++) {
-            long t = f * frameNanos;
+            long t = origin + f * frameNanos;
             rt.runUntil(t);
-            Observer o = world.observerAt(t / 1e9);
+            Observer o = world.observerAt(f / (double) config.fps());
             frame(o, world.near(o.position(), config.streamRadius()));
             long pop = 0;
             for (SimWorld.Model m : world.near(o.position(), config.viewDistance())) {
@@ -101,6 +112,6 @@ abstract class FlyThrough {
         }
         releaseAll();
         // Let whatever is still in flight land, so leaks and budgets are judged at rest.
-        rt.runUntil(config.frames() * frameNanos + 60_000_000_000L);
+        rt.runUntil(origin + config.frames() * frameNanos + 60_000_000_000L);
     }
 }

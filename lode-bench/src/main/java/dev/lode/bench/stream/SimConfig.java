@@ -9,6 +9,8 @@ package dev.lode.bench.stream;
  * @param models placed models, each with three LOD variants
  * @param materials shared materials (each model needs one)
  * @param textures shared textures (each material needs two)
+ * @param warmupFrames frames of a loading screen before the flight: the observer waits at the start
+ *     and nothing is counted, as a game loads its start area before play begins
  * @param frames frames simulated
  * @param fps frames per second
  * @param speed observer speed, units per second
@@ -28,6 +30,7 @@ public record SimConfig(
         int models,
         int materials,
         int textures,
+        int warmupFrames,
         int frames,
         int fps,
         double speed,
@@ -49,6 +52,7 @@ public record SimConfig(
                 12_000,
                 120,
                 300,
+                600,
                 2700,
                 30,
                 40,
@@ -71,6 +75,7 @@ public record SimConfig(
                 600,
                 12,
                 30,
+                150,
                 300,
                 30,
                 40,

@@ -66,7 +66,9 @@ public final class StreamSim {
         row(out, "pop-in depth (levels missing)", l.popinDepth(), f.popinDepth());
         row(out, "nothing drawn (asset-frames)", l.missingAssetFrames(), f.missingAssetFrames());
         row(out, "reads", l.reads(), f.reads());
-        out.printf("%-34s %14.1f %14.1f%n", "MB loaded", l.bytesLoaded() / 1048576.0, f.bytesLoaded() / 1048576.0);
+        out.printf(
+                "%-34s %14.1f %14.1f%n",
+                "MB loaded in flight", l.bytesLoaded() / 1048576.0, f.bytesLoaded() / 1048576.0);
         out.printf(
                 "%-34s %14.1f %14.1f%n",
                 "peak gpu MB (budget " + (c.gpuBudget() >> 20) + ")", l.peakGpu() / 1048576.0, f.peakGpu() / 1048576.0);
