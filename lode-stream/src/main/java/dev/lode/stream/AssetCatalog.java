@@ -41,6 +41,8 @@ public final class AssetCatalog {
     private final int listsLen;
     private final int tagOff;
     private final int typeOff;
+    private final int hashOff;
+    private final int hashSlots;
 
     private AssetCatalog(ByteBuffer buffer, String name) {
         this.buf = buffer.order(ByteOrder.LITTLE_ENDIAN);
@@ -67,6 +69,14 @@ public final class AssetCatalog {
             listsOff = offset(40) + 4;
             tagOff = offset(48);
             typeOff = offset(56);
+            hashOff = offset(72) + 4;
+            hashSlots = buf.getInt(hashOff - 4);
+            if (hashSlots < 2
+                    || Integer.bitCount(hashSlots) != 1
+                    || hashSlots < count
+                    || hashOff + 4L * hashSlots != buf.capacity()) {
+                throw bad("inconsistent path hash section");
+            }
             if (count < 0
                     || recordsOff != CatalogWriter.HEADER
                     || idOrderOff != recordsOff + (long) count * CatalogWriter.RECORD) {
@@ -150,21 +160,21 @@ public final class AssetCatalog {
         return ord < 0 ? Optional.empty() : Optional.of(read(ord));
     }
 
-    /** The ordinal of {@code path}, or -1. */
+    /** The ordinal of {@code path}, or -1. One hash probe sequence, usually one string compare. */
     public int ordinalOf(String path) {
         byte[] key = path.getBytes(StandardCharsets.UTF_8);
-        int lo = 0;
-        int hi = count - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = compareString(buf.getInt(record(mid) + 48), key);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                return mid;
+        int mask = hashSlots - 1;
+        int h = CatalogWriter.hash(key, 0, key.length) & mask;
+        for (int probes = 0; probes < hashSlots; probes++) {
+            int v = buf.getInt(hashOff + 4 * h);
+            if (v == 0) {
+                return -1;
             }
+            int ord = checked(v - 1);
+            if (equalsString(buf.getInt(record(ord) + 48), key)) {
+                return ord;
+            }
+            h = (h + 1) & mask;
         }
         return -1;
     }
@@ -358,6 +368,16 @@ public final class AssetCatalog {
             throw bad("string " + ref + " has negative length");
         }
         return len;
+    }
+
+    private boolean equalsString(int ref, byte[] key) {
+        int start = stringStart(ref);
+        if (stringLength(ref, start) != key.length) {
+            return false;
+        }
+        byte[] b = new byte[key.length];
+        buf.get(stringBytesOff + start, b);
+        return Arrays.equals(b, key);
     }
 
     private int compareString(int ref, byte[] key) {

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * integers little-endian.
  *
  * <pre>
- * header  (72 bytes)  "LODECAT1", int version, int count, long offsets of: records, id order,
- *                     strings, lists, tag index, type index; long file length
+ * header  (80 bytes)  "LODECAT1", int version, int count, long offsets of: records, id order,
+ *                     strings, lists, tag index, type index; long file length; long path hash offset
  * records (104 bytes each, in UTF-8 path order)
  *         id[32] size:long rawSize:long path:int type:int version:int compression:byte pad[3]
  *         tags:int deps:int variants:int  x:float y:float z:float r:float flags:int memSize:long
@@ -29,12 +29,14 @@ import java.util.TreeMap;
  * lists   int n, int[n]; a list at index i is [len, items...] (string refs or ordinals)
  * tags    int n, then n × (string ref, list ref of ordinals), sorted by tag bytes
  * types   same shape as tags, keyed by media type
+ * paths   int slots (a power of two ≥ 2 × count), int[slots]: ordinal + 1 or 0, open addressing
+ *         with linear probing on {@link #hash} of the path's UTF-8 bytes
  * </pre>
  */
 final class CatalogWriter {
     static final byte[] MAGIC = "LODECAT1".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    static final int HEADER = 72;
+    static final int HEADER = 80;
     static final int RECORD = 104;
 
     private final Map<String, Integer> stringIds = new HashMap<>();
@@ -128,14 +130,24 @@ final class CatalogWriter {
         long listsOff = stringsOff + 4 + 4L * (strings.size() + 1) + stringBytes;
         long tagOff = listsOff + 4 + 4L * listsLen;
         long typeOff = tagOff + 4 + 8L * tagIndex.length;
-        long total = typeOff + 4 + 8L * typeIndex.length;
+        long hashOff = typeOff + 4 + 8L * typeIndex.length;
+        int slots = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
+        int[] table = new int[slots];
+        for (int ord = 0; ord < n; ord++) {
+            int h = hash(pathBytes[order[ord]], 0, pathBytes[order[ord]].length) & (slots - 1);
+            while (table[h] != 0) {
+                h = (h + 1) & (slots - 1);
+            }
+            table[h] = ord + 1;
+        }
+        long total = hashOff + 4 + 4L * slots;
         if (total > Integer.MAX_VALUE) {
             throw new FormatException("catalog too large: " + total + " bytes (limit 2 GiB)");
         }
         ByteBuffer out = le(ByteBuffer.allocate((int) total));
         out.put(MAGIC).putInt(VERSION).putInt(n);
         out.putLong(recordsOff).putLong(idOrderOff).putLong(stringsOff).putLong(listsOff);
-        out.putLong(tagOff).putLong(typeOff).putLong(total);
+        out.putLong(tagOff).putLong(typeOff).putLong(total).putLong(hashOff);
         out.put(records.flip());
         for (Integer i : idOrder) {
             out.putInt(i);
@@ -156,6 +168,10 @@ final class CatalogWriter {
         }
         putIndex(out, tagIndex);
         putIndex(out, typeIndex);
+        out.putInt(slots);
+        for (int v : table) {
+            out.putInt(v);
+        }
         if (out.position() != total) {
             throw new IllegalStateException("catalog layout error: wrote " + out.position() + " of " + total);
         }
@@ -208,6 +224,19 @@ final class CatalogWriter {
             strings.add(k.getBytes(StandardCharsets.UTF_8));
             return strings.size() - 1;
         });
+    }
+
+    /** FNV-1a over the bytes, then a murmur3 finaliser so low bits spread. */
+    static int hash(byte[] b, int off, int len) {
+        int h = 0x811c9dc5;
+        for (int i = off; i < off + len; i++) {
+            h = (h ^ (b[i] & 0xff)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
     }
 
     static int compareUtf8(String a, String b) {

@@ -348,8 +348,21 @@ public final class Streamer implements AutoCloseable {
             CompletableFuture<Loaded> f = t.first;
             deferred.add(() -> f.cancel(false));
         }
-        dirty = true;
         resetCaps = true;
+        boolean outstanding = false;
+        for (Node n : t.levels) {
+            if (n.demanded && n.status != Node.Status.READY) {
+                outstanding = true;
+            } else if (n.owners.isEmpty()) {
+                // Fully loaded and nobody else asks for it: no recompute needed, just stop wanting it.
+                n.demanded = false;
+                demanded.remove(n);
+            }
+        }
+        if (outstanding) {
+            // Loads in the queue or in flight for this asset: recompute so they are cancelled.
+            dirty = true;
+        }
         if (!closed) {
             dispatch();
         }
