@@ -90,4 +90,50 @@ public record SimConfig(
                 180,
                 3);
     }
+
+    /** This configuration with another link bandwidth. */
+    public SimConfig withBandwidth(long bytesPerSecond) {
+        return new SimConfig(
+                seed,
+                models,
+                materials,
+                textures,
+                warmupFrames,
+                frames,
+                fps,
+                speed,
+                bytesPerSecond,
+                latencyNanos,
+                decodeBytesPerSecond,
+                decodeBaseNanos,
+                cores,
+                gpuBudget,
+                cpuBudget,
+                streamRadius,
+                viewDistance,
+                maxInFlight);
+    }
+
+    /** This configuration with another GPU budget. */
+    public SimConfig withGpuBudget(long bytes) {
+        return new SimConfig(
+                seed,
+                models,
+                materials,
+                textures,
+                warmupFrames,
+                frames,
+                fps,
+                speed,
+                bandwidth,
+                latencyNanos,
+                decodeBytesPerSecond,
+                decodeBaseNanos,
+                cores,
+                bytes,
+                cpuBudget,
+                streamRadius,
+                viewDistance,
+                maxInFlight);
+    }
 }

@@ -28,8 +28,15 @@ public final class StreamSim {
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
         SimConfig c = SimConfig.benchmark();
-        if (args.length > 0 && args[0].equals("--small")) {
-            c = SimConfig.small();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--small" -> c = SimConfig.small();
+                case "--bandwidth-mb" -> c = c.withBandwidth(Long.parseLong(args[++i]) << 20);
+                case "--gpu-mb" -> c = c.withGpuBudget(Long.parseLong(args[++i]) << 20);
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown argument '" + args[i] + "' (--small, --bandwidth-mb N, --gpu-mb N)");
+            }
         }
         PrintStream out = System.out;
         out.printf(

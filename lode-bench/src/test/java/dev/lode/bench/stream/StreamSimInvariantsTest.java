@@ -42,25 +42,7 @@ class StreamSimInvariantsTest {
     @Test
     void aTightGpuBudgetFallsBackToCoarserLevelsWithoutGoingOver() {
         SimConfig s = SimConfig.small();
-        SimConfig tight = new SimConfig(
-                s.seed(),
-                s.models(),
-                s.materials(),
-                s.textures(),
-                s.warmupFrames(),
-                s.frames(),
-                s.fps(),
-                s.speed(),
-                s.bandwidth(),
-                s.latencyNanos(),
-                s.decodeBytesPerSecond(),
-                s.decodeBaseNanos(),
-                s.cores(),
-                20L << 20,
-                s.cpuBudget(),
-                s.streamRadius(),
-                s.viewDistance(),
-                s.maxInFlight());
+        SimConfig tight = s.withGpuBudget(20L << 20);
         LodeFlyThrough lode = new LodeFlyThrough(new SimWorld(tight), null);
         lode.run("lode");
         SimResult r = lode.result();
