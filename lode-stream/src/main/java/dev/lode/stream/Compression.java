@@ -1,10 +1,8 @@
 package dev.lode.stream;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdException;
 import dev.lode.core.FormatException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Locale;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -87,23 +85,21 @@ public enum Compression {
     }
 
     private static byte[] zstd(byte[] stored, int n, String what) {
-        // Stream-decode rather than trust the frame header: a lying header must not size the buffer.
+        // The output is sized from the catalog's rawSize, never from the frame header, so a lying
+        // header cannot make us allocate; a frame that does not fill it exactly is an error.
         byte[] out = new byte[n];
-        try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(stored))) {
-            int off = 0;
-            while (off < n) {
-                int r = in.read(out, off, n - off);
-                if (r < 0) {
-                    break;
-                }
-                off += r;
-            }
-            if (off != n || in.read() >= 0) {
-                throw new FormatException("zstd frame of " + what + " does not hold exactly " + n + " bytes");
-            }
-            return out;
-        } catch (IOException e) {
+        long r;
+        try {
+            r = Zstd.decompressByteArray(out, 0, n, stored, 0, stored.length);
+        } catch (ZstdException e) {
             throw new FormatException("corrupt zstd data in " + what + ": " + e.getMessage(), e);
         }
+        if (Zstd.isError(r)) {
+            throw new FormatException("corrupt zstd data in " + what + ": " + Zstd.getErrorName(r));
+        }
+        if (r != n) {
+            throw new FormatException("zstd frame of " + what + " holds " + r + " bytes, expected " + n);
+        }
+        return out;
     }
 }
