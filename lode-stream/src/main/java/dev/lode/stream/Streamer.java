@@ -357,6 +357,7 @@ public final class Streamer implements AutoCloseable {
                 // Fully loaded and nobody else asks for it: no recompute needed, just stop wanting it.
                 n.demanded = false;
                 demanded.remove(n);
+                updatePin(n);
             }
         }
         if (outstanding) {
@@ -462,8 +463,8 @@ public final class Streamer implements AutoCloseable {
                     cancelledCount++;
                 }
                 case READING, DECODING -> n.job.cancelled = true;
-                case WAITING_DEPS -> updatePin(n);
-                case IDLE, READY, FAILED -> {}
+                case WAITING_DEPS, READY -> updatePin(n);
+                case IDLE, FAILED -> {}
             }
         }
         queue.clear();
@@ -527,6 +528,7 @@ public final class Streamer implements AutoCloseable {
         if (!n.demanded) {
             n.demanded = true;
             demanded.add(n);
+            updatePin(n);
         }
         n.priority = Math.max(n.priority, p);
         if (n.deps == null && !resolveDeps(n)) {
@@ -600,7 +602,9 @@ public final class Streamer implements AutoCloseable {
 
     private void dispatchPass() {
         List<Node> blocked = new ArrayList<>();
-        while (inFlight < maxInFlight) {
+        // Bounded: each queued node is looked at about once per pass, whatever evictions re-queue.
+        int budget = queue.size() + 16;
+        while (inFlight < maxInFlight && budget-- > 0) {
             Node n = queue.poll();
             if (n == null) {
                 break;
@@ -654,7 +658,11 @@ public final class Streamer implements AutoCloseable {
             int level = t.levels.indexOf(n);
             if (level > 0 && level <= Math.min(t.cap, t.wanted) && t.pinnedLevel < level) {
                 t.cap = level - 1;
-                emit(new StreamEvent.LodDowngraded(t.path, level, level - 1, tier.name));
+                // Caps are retried whenever references are released; report each fall only once.
+                if (t.cap < t.reportedCap) {
+                    t.reportedCap = t.cap;
+                    emit(new StreamEvent.LodDowngraded(t.path, level, level - 1, tier.name));
+                }
                 dirty = true;
             }
         }
@@ -981,6 +989,9 @@ public final class Streamer implements AutoCloseable {
             }
             t.pinnedLevel = cand;
         }
+        if (cand >= Math.min(t.wanted, t.levels.size() - 1)) {
+            t.reportedCap = Integer.MAX_VALUE;
+        }
         if (cand >= 0 && !t.first.isDone()) {
             Node n = t.levels.get(cand);
             completeFirst(t, new Loaded(t.path, cand, n.value, null));
@@ -1013,7 +1024,10 @@ public final class Streamer implements AutoCloseable {
     private void updatePin(Node n) {
         Tier.Slot<Node> s = n.homeSlot();
         if (s != null) {
-            boolean pinned = n.pins > 0 || (n.status == Node.Status.WAITING_DEPS && n.demanded);
+            // Referenced, or resident and wanted by a pending request (a dependency waiting for its
+            // dependant, a level about to be used): evicting those would only make them load again.
+            boolean pinned = n.pins > 0
+                    || (n.demanded && (n.status == Node.Status.WAITING_DEPS || n.status == Node.Status.READY));
             homeTier(n).setPinned(s, pinned);
         }
     }

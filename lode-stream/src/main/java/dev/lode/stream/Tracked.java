@@ -17,6 +17,7 @@ final class Tracked {
     int pinnedLevel = -1;
     int wanted;
     int cap = Integer.MAX_VALUE;
+    int reportedCap = Integer.MAX_VALUE;
     double priority;
     AssetLoadException failure;
 
