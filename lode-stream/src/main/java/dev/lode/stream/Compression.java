@@ -1,6 +1,7 @@
 package dev.lode.stream;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.lode.core.FormatException;
 import java.util.Locale;
@@ -21,6 +22,10 @@ public enum Compression {
     LZ4;
 
     private static final LZ4Factory LZ4_FACTORY = LZ4Factory.fastestInstance();
+
+    // One native decompression context per worker thread: creating one per call costs more than
+    // decompressing a small asset.
+    private static final ThreadLocal<ZstdDecompressCtx> ZSTD_CTX = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     /** The name used in manifest meta: {@code none}, {@code zstd}, {@code lz4}. */
     public String metaName() {
@@ -90,12 +95,9 @@ public enum Compression {
         byte[] out = new byte[n];
         long r;
         try {
-            r = Zstd.decompressByteArray(out, 0, n, stored, 0, stored.length);
+            r = ZSTD_CTX.get().decompressByteArray(out, 0, n, stored, 0, stored.length);
         } catch (ZstdException e) {
             throw new FormatException("corrupt zstd data in " + what + ": " + e.getMessage(), e);
-        }
-        if (Zstd.isError(r)) {
-            throw new FormatException("corrupt zstd data in " + what + ": " + Zstd.getErrorName(r));
         }
         if (r != n) {
             throw new FormatException("zstd frame of " + what + " holds " + r + " bytes, expected " + n);
