@@ -81,6 +81,7 @@ public final class Streamer implements AutoCloseable {
     private final LatencyRecorder latency = new LatencyRecorder();
     private Observer observer;
     private boolean dirty;
+    private boolean staleDemand;
     private boolean resetCaps;
     private boolean closed;
     private int inFlight;
@@ -186,7 +187,16 @@ public final class Streamer implements AutoCloseable {
 
     /** Counters, tier usage and latency percentiles. */
     public StreamStats stats() {
-        return locked(() -> new StreamStats(
+        return locked(() -> {
+            if (staleDemand && !closed) {
+                recompute();
+            }
+            return snapshot();
+        });
+    }
+
+    private StreamStats snapshot() {
+        return (new StreamStats(
                 cpu.stats(),
                 gpu.stats(),
                 disk == null ? new TierStats("disk", 0, 0, 0, 0, 0, 0, 0) : disk.tier.stats(),
@@ -363,6 +373,10 @@ public final class Streamer implements AutoCloseable {
         if (outstanding) {
             // Loads in the queue or in flight for this asset: recompute so they are cancelled.
             dirty = true;
+        } else {
+            // Its dependencies may still be marked wanted (and so held). Rather than recompute on
+            // every release, recompute before anything needs their room, and before reporting.
+            staleDemand = true;
         }
         if (!closed) {
             dispatch();
@@ -436,6 +450,7 @@ public final class Streamer implements AutoCloseable {
 
     private void recompute() {
         dirty = false;
+        staleDemand = false;
         if (resetCaps) {
             resetCaps = false;
             for (Tracked t : tracked.values()) {
@@ -654,6 +669,11 @@ public final class Streamer implements AutoCloseable {
     }
 
     private void noRoom(Node n, Tier<Node> tier) {
+        if (staleDemand) {
+            // Entries released since the last recompute may still be held as wanted: free them first.
+            dirty = true;
+            return;
+        }
         for (Tracked t : n.owners) {
             int level = t.levels.indexOf(n);
             if (level > 0 && level <= Math.min(t.cap, t.wanted) && t.pinnedLevel < level) {
