@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class PluginDownload {
     private static final Logger log = LoggerFactory.getLogger(PluginDownload.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final int READ_SIZE = 16 * 1024;
+    private static final int READ_SIZE = 128 * 1024;
     private static final long PROGRESS_EVERY_NANOS = 100_000_000L;
 
     private final AssetClient client;
@@ -160,9 +160,8 @@ final class PluginDownload {
             try {
                 ObjectId actual = fetchInto(part, url, m.version(), sha, size);
                 if (actual.equals(sha)) {
-                    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
+                    // No fsync: every cached zip is re-hashed when a client starts (DiskCache.checkAll),
+                    // so a zip damaged by a crash is discarded, never used.
                     Files.move(part, client.cache.zip(sha), StandardCopyOption.ATOMIC_MOVE);
                     return;
                 }
