@@ -48,6 +48,8 @@ public final class AssetClient implements AutoCloseable {
     final TokenBucket bucket;
     final LagGate gate;
     final HttpClient http;
+    final Transport https;
+    final Transport http11;
 
     private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>();
     private final ExecutorService workers;
@@ -69,6 +71,8 @@ public final class AssetClient implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_2)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+        this.https = new Transport.Jdk(http);
+        this.http11 = new Transport.UrlConnection(b.connectTimeout, b.stallTimeout);
         int discarded = cache.checkAll();
         if (discarded > 0) {
             log.warn("discarded {} corrupt bundle(s) from {}", discarded, cache.dir());
@@ -79,8 +83,11 @@ public final class AssetClient implements AutoCloseable {
         if (b.latencySource != null) {
             b.latencySource.start(gate::onPing);
         }
+        // Platform threads: a bulk body read through blocking sockets is cheaper on a platform
+        // thread than on a virtual one, which parks and unparks through the poller on every read.
         this.workers = Executors.newFixedThreadPool(
-                b.maxConcurrent, Thread.ofVirtual().name("lode-download-", 0).factory());
+                b.maxConcurrent,
+                Thread.ofPlatform().name("lode-download-", 0).daemon(true).factory());
         for (int i = 0; i < b.maxConcurrent; i++) {
             workers.execute(this::workLoop);
         }

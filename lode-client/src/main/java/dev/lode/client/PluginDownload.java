@@ -8,9 +8,6 @@ import dev.lode.core.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -114,13 +111,13 @@ final class PluginDownload {
                 && Files.readString(urlFile).equals(job.manifestUrl.toString())) {
             etag = Files.readString(etagFile).trim();
         }
-        HttpRequest.Builder rb = request(job.manifestUrl).timeout(client.config.requestTimeout);
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
         if (etag != null && !etag.isEmpty()) {
-            rb.header("If-None-Match", etag);
+            headers.put("If-None-Match", etag);
         }
-        HttpResponse<InputStream> resp = send(rb.build());
-        try (InputStream in = resp.body()) {
-            int status = resp.statusCode();
+        try (Transport.Response resp = send(job.manifestUrl, headers, client.config.requestTimeout)) {
+            InputStream in = resp.body();
+            int status = resp.status();
             if (status == 304 && etag != null) {
                 return parse(Files.readAllBytes(body));
             }
@@ -134,8 +131,7 @@ final class PluginDownload {
             BundleManifest m = parse(bytes);
             writeAtomically(body, bytes);
             writeAtomically(urlFile, job.manifestUrl.toString().getBytes(StandardCharsets.UTF_8));
-            writeAtomically(
-                    etagFile, resp.headers().firstValue("ETag").orElse("").getBytes(StandardCharsets.UTF_8));
+            writeAtomically(etagFile, resp.header("ETag").orElse("").getBytes(StandardCharsets.UTF_8));
             return m;
         }
     }
@@ -213,14 +209,14 @@ final class PluginDownload {
                 long h = have;
                 client.gate.awaitOpen(reason -> client.publish(id, new PluginState.Paused(version, h, size, reason)));
             }
-            HttpRequest.Builder rb = request(url);
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
             if (have > 0) {
-                rb.header("Range", "bytes=" + have + "-");
-                rb.header("If-Range", "\"" + sha.hex() + "\"");
+                headers.put("Range", "bytes=" + have + "-");
+                headers.put("If-Range", "\"" + sha.hex() + "\"");
             }
-            HttpResponse<InputStream> resp = send(rb.build());
-            int status = resp.statusCode();
-            try (InputStream in = resp.body()) {
+            try (Transport.Response resp = send(url, headers, null)) {
+                int status = resp.status();
+                InputStream in = resp.body();
                 if (status == 416) {
                     Files.deleteIfExists(part);
                     throw new DownloadException("server refused range " + have + "- of " + url + " (416)", true);
@@ -232,7 +228,7 @@ final class PluginDownload {
                     md = Sha256.newDigest();
                     have = 0;
                 } else if (status == 206) {
-                    String cr = resp.headers().firstValue("Content-Range").orElse("");
+                    String cr = resp.header("Content-Range").orElse("");
                     Matcher mm = CONTENT_RANGE.matcher(cr);
                     if (!mm.matches()
                             || Long.parseLong(mm.group(1)) != have
@@ -255,10 +251,14 @@ final class PluginDownload {
         }
     }
 
-    /** Copies the body; returns true if it stopped early because the lag gate closed. */
+    /**
+     * Copies the body; returns true if it stopped early because the lag gate closed. This thread
+     * reads the network (and pays the throttle); a second thread hashes and writes, so the two
+     * overlap. Every byte read is written before this returns, so the {@code .part} file always
+     * matches what the digest has seen.
+     */
     private boolean copy(InputStream in, Path part, long have, long size, MessageDigest md, String version, URI url)
             throws IOException, InterruptedException {
-        byte[] buf = new byte[READ_SIZE];
         AtomicLong lastByte = new AtomicLong(System.nanoTime());
         long startNanos = System.nanoTime();
         long startHave = have;
@@ -281,37 +281,47 @@ final class PluginDownload {
         });
         try (FileChannel out = FileChannel.open(
                 part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            while (have < size) {
-                if (client.gate.isPaused()) {
-                    return true;
+            HashingWriter sink = new HashingWriter(out, md);
+            boolean paused = false;
+            try {
+                while (have < size) {
+                    if (client.gate.isPaused()) {
+                        paused = true;
+                        break;
+                    }
+                    byte[] buf = sink.buffer();
+                    int n;
+                    try {
+                        n = in.read(buf, 0, (int) Math.min(buf.length, size - have));
+                    } catch (IOException e) {
+                        sink.recycle(buf);
+                        throw new DownloadException(
+                                "connection to " + url + " failed after " + have + " of " + size + " bytes: "
+                                        + describe(e),
+                                true,
+                                e);
+                    }
+                    if (n < 0) {
+                        sink.recycle(buf);
+                        throw new DownloadException(
+                                "connection to " + url + " closed after " + have + " of " + size + " bytes", true);
+                    }
+                    lastByte.set(System.nanoTime());
+                    client.bucket.acquire(n);
+                    sink.write(buf, n);
+                    have += n;
+                    long now = System.nanoTime();
+                    if (now - lastPublish > PROGRESS_EVERY_NANOS || have == size) {
+                        lastPublish = now;
+                        double rate = (have - startHave) / Math.max(1e-9, (now - startNanos) / 1e9);
+                        client.publish(id, new PluginState.Downloading(version, have, size, rate));
+                    }
                 }
-                int n;
-                try {
-                    n = in.read(buf, 0, (int) Math.min(buf.length, size - have));
-                } catch (IOException e) {
-                    throw new DownloadException(
-                            "connection to " + url + " failed after " + have + " of " + size + " bytes: " + describe(e),
-                            true,
-                            e);
-                }
-                if (n < 0) {
-                    throw new DownloadException(
-                            "connection to " + url + " closed after " + have + " of " + size + " bytes", true);
-                }
-                lastByte.set(System.nanoTime());
-                client.bucket.acquire(n);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
-                md.update(buf, 0, n);
-                have += n;
-                long now = System.nanoTime();
-                if (now - lastPublish > PROGRESS_EVERY_NANOS || have == size) {
-                    lastPublish = now;
-                    double rate = (have - startHave) / Math.max(1e-9, (now - startNanos) / 1e9);
-                    client.publish(id, new PluginState.Downloading(version, have, size, rate));
-                }
+            } finally {
+                sink.finish(); // drains what was read, even when the read failed
+            }
+            if (paused) {
+                return true;
             }
             if (in.read() >= 0) {
                 throw new DownloadException(url + " sent more than the " + size + " bytes its manifest declares", true);
@@ -321,6 +331,84 @@ final class PluginDownload {
             watchdog.interrupt();
             if (reader.isInterrupted()) {
                 throw new InterruptedException("download of " + url + " interrupted");
+            }
+        }
+    }
+
+    /** Hashes and writes buffers on its own thread, recycling a small pool of buffers. */
+    private static final class HashingWriter {
+        private static final int BUFFERS = 6;
+        private static final byte[] EOF = new byte[0];
+
+        private record Slice(byte[] buf, int n) {}
+
+        private final java.util.concurrent.BlockingQueue<Slice> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
+        private final java.util.concurrent.BlockingQueue<byte[]> free =
+                new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
+        private final Thread thread;
+        private volatile IOException failure;
+
+        HashingWriter(FileChannel out, MessageDigest md) {
+            for (int i = 0; i < BUFFERS; i++) {
+                free.add(new byte[READ_SIZE]);
+            }
+            thread = Thread.ofPlatform().daemon(true).name("lode-download-sink").start(() -> {
+                try {
+                    while (true) {
+                        Slice s = queue.take();
+                        if (s.buf() == EOF) {
+                            return;
+                        }
+                        if (failure == null) {
+                            try {
+                                ByteBuffer bb = ByteBuffer.wrap(s.buf(), 0, s.n());
+                                while (bb.hasRemaining()) {
+                                    out.write(bb);
+                                }
+                                md.update(s.buf(), 0, s.n());
+                            } catch (IOException e) {
+                                failure = e;
+                            }
+                        }
+                        free.put(s.buf());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        byte[] buffer() throws IOException, InterruptedException {
+            while (true) {
+                check();
+                byte[] b = free.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+            }
+        }
+
+        void recycle(byte[] b) {
+            free.add(b);
+        }
+
+        void write(byte[] buf, int n) throws IOException, InterruptedException {
+            check();
+            queue.put(new Slice(buf, n));
+        }
+
+        /** Waits until everything queued is written and hashed; rethrows a write failure. */
+        void finish() throws IOException, InterruptedException {
+            queue.put(new Slice(EOF, 0));
+            thread.join();
+            check();
+        }
+
+        private void check() throws IOException {
+            IOException f = failure;
+            if (f != null) {
+                throw f;
             }
         }
     }
@@ -342,19 +430,13 @@ final class PluginDownload {
 
     // ---- HTTP plumbing ----
 
-    private HttpRequest.Builder request(URI url) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).GET().header("User-Agent", "lode-client");
-        if ("http".equals(url.getScheme())) {
-            b.version(HttpClient.Version.HTTP_1_1); // HTTP/2 only where TLS offers it (ALPN)
-        }
-        return b;
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest req) throws InterruptedException {
+    private Transport.Response send(URI url, java.util.Map<String, String> headers, Duration timeout)
+            throws InterruptedException {
+        Transport t = "https".equals(url.getScheme()) ? client.https : client.http11;
         try {
-            return client.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            return t.get(url, headers, timeout);
         } catch (IOException e) {
-            throw new DownloadException("cannot reach " + req.uri() + ": " + describe(e), true, e);
+            throw new DownloadException("cannot reach " + url + ": " + describe(e), true, e);
         }
     }
 
