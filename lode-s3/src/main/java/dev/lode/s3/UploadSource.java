@@ -1,0 +1,282 @@
+package dev.lode.s3;
+
+import dev.lode.core.ChunkerConfig;
+import dev.lode.core.ObjectDigester;
+import dev.lode.core.Sha256;
+import dev.lode.core.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes of one upload after the pass that names them: S3 needs the key (the SHA-256) before
+ * the first byte is sent, so the content is read once to compute its id, chunk map and the SHA-256
+ * of each part, and kept where it can be read again: in memory when smaller than the multipart
+ * threshold, else in a spool file (or the caller's own file). Memory stays bounded by the
+ * threshold whatever the size.
+ */
+final class UploadSource implements AutoCloseable {
+    private static final int BUFFER = 1 << 20;
+
+    private final ObjectDigester.Result digest;
+    private final byte[] inline;
+    private final Path file;
+    private final boolean ownsFile;
+    private final long partSize;
+    private final List<byte[]> partHashes;
+
+    private UploadSource(
+            ObjectDigester.Result digest,
+            byte[] inline,
+            Path file,
+            boolean ownsFile,
+            long partSize,
+            List<byte[]> partHashes) {
+        this.digest = digest;
+        this.inline = inline;
+        this.file = file;
+        this.ownsFile = ownsFile;
+        this.partSize = partSize;
+        this.partHashes = partHashes;
+    }
+
+    /** Reads {@code in} to its end, spooling past {@code inlineLimit} bytes into {@code spoolDir}. */
+    static UploadSource fromStream(
+            InputStream in, Path spoolDir, long inlineLimit, long partSize, long maxSize, ChunkerConfig chunker) {
+        Pass pass = new Pass(partSize, chunker);
+        ByteArrayOutputStream memory = new ByteArrayOutputStream();
+        Path spool = null;
+        OutputStream out = memory;
+        try {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (n == 0) {
+                    continue;
+                }
+                pass.update(buf, n);
+                if (pass.size() > maxSize) {
+                    throw new StoreException(
+                            "upload is larger than " + maxSize + " bytes (10,000 parts); raise the part size", null);
+                }
+                if (spool == null && memory.size() + n >= inlineLimit) {
+                    Files.createDirectories(spoolDir);
+                    spool = Files.createTempFile(spoolDir, "lode-s3-", ".spool");
+                    out = Files.newOutputStream(spool, StandardOpenOption.WRITE);
+                    memory.writeTo(out);
+                    memory = null;
+                }
+                out.write(buf, 0, n);
+            }
+            out.close();
+        } catch (IOException e) {
+            closeQuietly(out);
+            deleteQuietly(spool);
+            throw new StoreException(
+                    "cannot read upload" + (spool == null ? "" : " (spooling to " + spool + ")") + ": "
+                            + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            closeQuietly(out);
+            deleteQuietly(spool);
+            throw e;
+        }
+        return spool == null
+                ? new UploadSource(pass.finish(), memory.toByteArray(), null, false, partSize, pass.parts)
+                : new UploadSource(pass.finish(), null, spool, true, partSize, pass.parts);
+    }
+
+    /** Reads the caller's file once; the upload reads it again, checked by the part hashes. */
+    static UploadSource fromFile(Path file, long partSize, long maxSize, ChunkerConfig chunker) {
+        Pass pass = new Pass(partSize, chunker);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() > maxSize) {
+                throw new StoreException(
+                        "cannot upload " + file + ": " + ch.size() + " bytes is more than " + maxSize
+                                + " (10,000 parts); raise the part size",
+                        null);
+            }
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+            while (ch.read(buf.clear()) >= 0) {
+                pass.update(buf.array(), buf.position());
+            }
+        } catch (NoSuchFileException e) {
+            throw new StoreException("cannot read " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new UploadSource(pass.finish(), null, file, false, partSize, pass.parts);
+    }
+
+    ObjectDigester.Result digest() {
+        return digest;
+    }
+
+    long size() {
+        return digest.size();
+    }
+
+    /** The content when it is held in memory, else null. */
+    byte[] inline() {
+        return inline;
+    }
+
+    /** The file holding the content when it is not in memory, else null. */
+    Path file() {
+        return file;
+    }
+
+    long partSize() {
+        return partSize;
+    }
+
+    int partCount() {
+        return partHashes.size();
+    }
+
+    /** The SHA-256 of part {@code index} (zero-based). */
+    byte[] partHash(int index) {
+        return partHashes.get(index).clone();
+    }
+
+    long partOffset(int index) {
+        return index * partSize;
+    }
+
+    long partLength(int index) {
+        return Math.min(partSize, size() - partOffset(index));
+    }
+
+    /** A fresh stream over part {@code index}; each call starts again (for retries). */
+    InputStream openPart(int index) throws IOException {
+        long off = partOffset(index);
+        long len = partLength(index);
+        if (inline != null) {
+            return new java.io.ByteArrayInputStream(inline, (int) off, (int) len);
+        }
+        return new FileRangeInputStream(FileChannel.open(file, StandardOpenOption.READ), off, len);
+    }
+
+    @Override
+    public void close() {
+        if (ownsFile) {
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // Best effort: a stray spool file only wastes space.
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Best effort.
+        }
+    }
+
+    /** The single pass: object id and chunk map, plus each fixed-size part's SHA-256. */
+    private static final class Pass {
+        private final ObjectDigester digester;
+        private final long partSize;
+        private final List<byte[]> parts = new ArrayList<>();
+        private MessageDigest part = Sha256.newDigest();
+        private long inPart;
+
+        Pass(long partSize, ChunkerConfig chunker) {
+            this.digester = new ObjectDigester(chunker);
+            this.partSize = partSize;
+        }
+
+        long size() {
+            return digester.size();
+        }
+
+        void update(byte[] b, int len) {
+            digester.update(b, 0, len);
+            int off = 0;
+            while (off < len) {
+                int take = (int) Math.min(len - off, partSize - inPart);
+                part.update(b, off, take);
+                off += take;
+                inPart += take;
+                if (inPart == partSize) {
+                    parts.add(part.digest());
+                    part = Sha256.newDigest();
+                    inPart = 0;
+                }
+            }
+        }
+
+        ObjectDigester.Result finish() {
+            if (inPart > 0) {
+                parts.add(part.digest());
+            }
+            return digester.finish();
+        }
+    }
+
+    /** Reads {@code length} bytes of a file from {@code offset} with positional reads. */
+    private static final class FileRangeInputStream extends InputStream {
+        private final FileChannel channel;
+        private long position;
+        private final long end;
+
+        FileRangeInputStream(FileChannel channel, long offset, long length) {
+            this.channel = channel;
+            this.position = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (position >= end) {
+                return -1;
+            }
+            int want = (int) Math.min(len, end - position);
+            int n = channel.read(ByteBuffer.wrap(b, off, want), position);
+            if (n < 0) {
+                throw new IOException("file shrank while uploading: expected bytes up to offset " + end);
+            }
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, end - position);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}
