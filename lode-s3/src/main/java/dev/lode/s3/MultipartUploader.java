@@ -61,12 +61,20 @@ final class MultipartUploader {
                 .uploadId();
         boolean completed = false;
         try {
+            long t0 = System.nanoTime();
             List<CompletedPart> parts = uploadParts(bucket, key, uploadId, source, where);
+            long t1 = System.nanoTime();
             CompleteMultipartUploadResponse done = retrier.call(
                     "complete multipart upload of " + where,
                     () -> s3.completeMultipartUpload(
                             b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
             completed = true;
+            log.debug(
+                    "{}: {} parts in {} ms, completed in {} ms",
+                    where,
+                    parts.size(),
+                    (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
             checkComposite(done.checksumSHA256(), source, bucket, key, where);
         } catch (SdkException e) {
             throw new StoreException("multipart upload of " + where + " failed: " + e.getMessage(), e);
