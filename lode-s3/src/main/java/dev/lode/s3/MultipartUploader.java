@@ -127,26 +127,34 @@ final class MultipartUploader {
         int partNumber = index + 1;
         String checksum = B64.encodeToString(source.partHash(index));
         long length = source.partLength(index);
-        UploadPartResponse r = retrier.call(
-                "upload part " + partNumber + " of " + source.partCount() + " of " + where,
-                () -> s3.uploadPart(
-                        b -> b.bucket(bucket)
-                                .key(key)
-                                .uploadId(uploadId)
-                                .partNumber(partNumber)
-                                .contentLength(length)
-                                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                                .checksumSHA256(checksum),
-                        RequestBody.fromContentProvider(
-                                () -> {
-                                    try {
-                                        return source.openPart(index);
-                                    } catch (IOException e) {
-                                        throw new UncheckedIOException(e);
-                                    }
-                                },
-                                length,
-                                "application/octet-stream")));
+        UploadPartResponse r;
+        try {
+            r = retrier.call(
+                    "upload part " + partNumber + " of " + source.partCount() + " of " + where,
+                    () -> s3.uploadPart(
+                            b -> b.bucket(bucket)
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(partNumber)
+                                    .contentLength(length)
+                                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                    .checksumSHA256(checksum),
+                            RequestBody.fromContentProvider(
+                                    () -> {
+                                        try {
+                                            return source.openPart(index);
+                                        } catch (IOException e) {
+                                            throw new UncheckedIOException(e);
+                                        }
+                                    },
+                                    length,
+                                    "application/octet-stream")));
+        } catch (SdkException e) {
+            throw new StoreException(
+                    "multipart upload of " + where + " failed at part " + partNumber + " of " + source.partCount()
+                            + ": " + e.getMessage(),
+                    e);
+        }
         if (r.checksumSHA256() != null && !r.checksumSHA256().equals(checksum)) {
             throw new StoreException(
                     "part " + partNumber + " of " + where + " arrived with SHA-256 " + r.checksumSHA256()

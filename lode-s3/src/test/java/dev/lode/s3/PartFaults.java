@@ -21,11 +21,18 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  */
 final class PartFaults implements ExecutionInterceptor {
     private final Map<Integer, AtomicInteger> remaining = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> corrupting = new ConcurrentHashMap<>();
     private final AtomicInteger injected = new AtomicInteger();
 
     /** Fails part {@code partNumber} the next {@code times} attempts. */
     PartFaults fail(int partNumber, int times) {
         remaining.put(partNumber, new AtomicInteger(times));
+        return this;
+    }
+
+    /** Flips one byte of part {@code partNumber} in flight (same length) the next {@code times} attempts. */
+    PartFaults corrupt(int partNumber, int times) {
+        corrupting.put(partNumber, new AtomicInteger(times));
         return this;
     }
 
@@ -38,16 +45,58 @@ final class PartFaults implements ExecutionInterceptor {
         if (!(context.request() instanceof UploadPartRequest part)) {
             return context.requestBody();
         }
-        AtomicInteger left = remaining.get(part.partNumber());
-        if (left == null || left.getAndDecrement() <= 0 || context.requestBody().isEmpty()) {
+        if (context.requestBody().isEmpty()) {
+            return context.requestBody();
+        }
+        RequestBody body = context.requestBody().get();
+        ContentStreamProvider original = body.contentStreamProvider();
+        ContentStreamProvider broken;
+        if (take(remaining, part.partNumber())) {
+            broken = () -> new Breaking(original.newStream(), 64 * 1024);
+        } else if (take(corrupting, part.partNumber())) {
+            broken = () -> new Flipping(original.newStream(), 1000);
+        } else {
             return context.requestBody();
         }
         injected.incrementAndGet();
-        RequestBody body = context.requestBody().get();
-        ContentStreamProvider original = body.contentStreamProvider();
-        ContentStreamProvider broken = () -> new Breaking(original.newStream(), 64 * 1024);
         return Optional.of(RequestBody.fromContentProvider(
                 broken, body.optionalContentLength().orElseThrow(), body.contentType()));
+    }
+
+    private static boolean take(Map<Integer, AtomicInteger> faults, int partNumber) {
+        AtomicInteger left = faults.get(partNumber);
+        return left != null && left.getAndDecrement() > 0;
+    }
+
+    private static final class Flipping extends FilterInputStream {
+        private long position;
+        private final long at;
+
+        Flipping(InputStream in, long at) {
+            super(in);
+            this.at = at;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && position++ == at) {
+                b ^= 0x01;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && position <= at && at < position + n) {
+                b[off + (int) (at - position)] ^= 0x01;
+            }
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
     }
 
     private static final class Breaking extends FilterInputStream {

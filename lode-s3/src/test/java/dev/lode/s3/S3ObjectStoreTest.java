@@ -186,6 +186,22 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void partCorruptedInFlightIsRejectedByItsSha256AndTheUploadAborted() {
+        S3ObjectStore store = stores.forTenant("integrity");
+        byte[] data = random(11, (int) (12 * MIB));
+        faults.corrupt(2, 1000);
+        try {
+            assertThatThrownBy(() -> store.putBytes(data))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("part 2");
+        } finally {
+            faults.corrupt(2, 0);
+        }
+        assertThat(multipartUploadsInProgress()).isEmpty();
+        assertThat(store.contains(Sha256.of(data))).isFalse();
+    }
+
+    @Test
     void rangedReadsReturnExactlyTheRequestedBytes() throws IOException {
         S3ObjectStore store = stores.forTenant("ranges");
         byte[] data = random(8, 1_000_003);
