@@ -44,13 +44,17 @@ public final class BundleVerifier {
      * exist and be that key's signature of the manifest's bytes.
      */
     public static VerificationReport verify(Path pluginFolder, PublicKey publicKey) {
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         if (!Files.isDirectory(pluginFolder)) {
             throw new BundleException("not a plugin bundle folder: " + pluginFolder);
         }
         Path manifestFile = pluginFolder.resolve(MANIFEST);
         byte[] json;
         try {
+            if (Files.size(manifestFile) > BundleManifest.MAX_BYTES) {
+                throw new BundleException(
+                        manifestFile + " is larger than " + BundleManifest.MAX_BYTES + " bytes: not a manifest");
+            }
             json = Files.readAllBytes(manifestFile);
         } catch (NoSuchFileException e) {
             throw new BundleException("no manifest in " + pluginFolder);
@@ -60,48 +64,51 @@ public final class BundleVerifier {
         if (publicKey != null) {
             Path sig = pluginFolder.resolve(SIGNATURE);
             try {
+                if (Files.size(sig) > 64 * 1024) {
+                    throw new IOException("larger than 64 KiB, not a signature");
+                }
                 byte[] s = Files.readAllBytes(sig);
                 if (!Signatures.verify(publicKey, json, s)) {
-                    problems.add("signature: " + sig + " is not a valid " + Signatures.keyType(publicKey)
-                            + " signature of " + manifestFile + " by the given key");
+                    problems.add(new Problem.BadSignature("signature: " + sig + " is not a valid "
+                            + Signatures.keyType(publicKey) + " signature of " + manifestFile + " by the given key"));
                 }
             } catch (NoSuchFileException e) {
-                problems.add("signature: " + sig + " is missing");
+                problems.add(new Problem.BadSignature("signature: " + sig + " is missing"));
             } catch (IOException e) {
-                problems.add("signature: cannot read " + sig + ": " + e.getMessage());
+                problems.add(new Problem.BadSignature("signature: cannot read " + sig + ": " + e.getMessage()));
             }
         }
         BundleManifest manifest;
         try {
             manifest = BundleManifest.parse(json);
         } catch (FormatException e) {
-            problems.add(manifestFile + ": " + e.getMessage());
+            problems.add(new Problem.BadManifest(manifestFile + ": " + e.getMessage()));
             return new VerificationReport(null, publicKey != null, problems);
         }
         Path zip = pluginFolder.resolve(manifest.bundle().name());
         if (!Files.isRegularFile(zip)) {
-            problems.add("bundle: " + zip + " is missing");
+            problems.add(new Problem.BadBundle("bundle: " + zip + " is missing"));
             return new VerificationReport(manifest, publicKey != null, problems);
         }
         try {
             long size = Files.size(zip);
             if (size != manifest.bundle().size()) {
-                problems.add("bundle: " + zip.getFileName() + " size expected "
-                        + manifest.bundle().size() + " but is " + size);
+                problems.add(new Problem.BadBundle("bundle: " + zip.getFileName() + " size expected "
+                        + manifest.bundle().size() + " but is " + size));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + zip + ": " + e.getMessage(), e);
         }
         ObjectId actual = Sha256.ofFile(zip);
         if (!actual.equals(manifest.bundle().sha256())) {
-            problems.add("bundle: " + zip.getFileName() + " sha256 expected "
-                    + manifest.bundle().sha256() + " but is " + actual);
+            problems.add(new Problem.BadBundle("bundle: " + zip.getFileName() + " sha256 expected "
+                    + manifest.bundle().sha256() + " but is " + actual));
         }
         checkEntries(zip, manifest, problems);
         return new VerificationReport(manifest, publicKey != null, problems);
     }
 
-    private static void checkEntries(Path zip, BundleManifest manifest, List<String> problems) {
+    private static void checkEntries(Path zip, BundleManifest manifest, List<Problem> problems) {
         Map<String, BundleFile> expected = new HashMap<>();
         for (BundleFile f : manifest.files()) {
             expected.put(f.path(), f);
@@ -115,33 +122,38 @@ public final class BundleVerifier {
                 }
                 BundleFile want = expected.get(e.name());
                 if (want == null) {
-                    problems.add("file " + e.name() + ": in the zip but not in the manifest");
+                    problems.add(
+                            new Problem.BadFile(e.name(), "file " + e.name() + ": in the zip but not in the manifest"));
                     continue;
                 }
                 seen.add(e.name());
                 if (e.size() != want.size()) {
-                    problems.add(
-                            "file " + e.name() + ": size expected " + want.size() + " but the zip has " + e.size());
+                    problems.add(new Problem.BadFile(
+                            e.name(),
+                            "file " + e.name() + ": size expected " + want.size() + " but the zip has " + e.size()));
                     continue;
                 }
                 try {
                     ObjectId got = ObjectId.ofDigest(reader.copy(e, OutputStream.nullOutputStream()));
                     if (!got.equals(want.sha256())) {
-                        problems.add("file " + e.name() + ": sha256 expected " + want.sha256() + " but is " + got);
+                        problems.add(new Problem.BadFile(
+                                e.name(),
+                                "file " + e.name() + ": sha256 expected " + want.sha256() + " but is " + got));
                     }
                 } catch (FormatException ex) {
-                    problems.add("file " + e.name() + ": " + ex.getMessage());
+                    problems.add(new Problem.BadFile(e.name(), "file " + e.name() + ": " + ex.getMessage()));
                 }
             }
         } catch (FormatException e) {
-            problems.add("bundle: " + e.getMessage());
+            problems.add(new Problem.BadBundle("bundle: " + e.getMessage()));
             return;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + zip + ": " + e.getMessage(), e);
         }
         for (BundleFile f : manifest.files()) {
             if (!seen.contains(f.path())) {
-                problems.add("file " + f.path() + ": in the manifest but missing from the zip");
+                problems.add(new Problem.BadFile(
+                        f.path(), "file " + f.path() + ": in the manifest but missing from the zip"));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lode.bundle;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.lode.core.ObjectId;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -76,8 +78,23 @@ public final class PluginPacker {
 
     static final int WINDOW_FILES = 4096;
 
+    /** Bytes per sample of the incompressibility probe. */
+    static final int PROBE_BYTES = 64 * 1024;
+
+    /** Small files are probed from this size on, with a sample of {@link #SMALL_PROBE_BYTES}. */
+    static final int SMALL_PROBE_MIN = 32 * 1024;
+
+    static final int SMALL_PROBE_BYTES = 16 * 1024;
+
+    /** A sample that level 1 cannot shrink below this fraction counts as incompressible. */
+    static final double INCOMPRESSIBLE_RATIO = 0.97;
+
+    /** Level used for incompressible files (see {@link Builder#adaptive(boolean)}). */
+    static final int INCOMPRESSIBLE_LEVEL = 1;
+
     private final int level;
     private final int parallelism;
+    private final boolean adaptive;
     private final PluginInfo overrides;
     private final PrivateKey signingKey;
     private final Listener listener;
@@ -85,6 +102,7 @@ public final class PluginPacker {
     private PluginPacker(Builder b) {
         this.level = b.level;
         this.parallelism = b.parallelism;
+        this.adaptive = b.adaptive;
         this.overrides = new PluginInfo(b.pluginId, b.version, b.minVersion);
         this.signingKey = b.signingKey;
         this.listener = b.listener;
@@ -107,6 +125,7 @@ public final class PluginPacker {
     public static final class Builder {
         private int level = 6;
         private int parallelism = Runtime.getRuntime().availableProcessors();
+        private boolean adaptive = true;
         private Long pluginId;
         private String version;
         private String minVersion;
@@ -130,6 +149,20 @@ public final class PluginPacker {
                 throw new IllegalArgumentException("parallelism must be 1..1024, got " + threads);
             }
             this.parallelism = threads;
+            return this;
+        }
+
+        /**
+         * Whether incompressible files are compressed at level 1 instead of the configured level
+         * (default true). A file is incompressible when zstd level 1 cannot shrink a sample by 3%
+         * (files under 8 MiB: their first 16 KiB, if they have 32 KiB or more; big files: 64 KiB
+         * at start, middle and end). Higher
+         * levels gain nothing on such data (media already compressed: ogg, png, ktx2, ...) but
+         * cost up to ten times the CPU. The choice depends only on the bytes, so output stays
+         * reproducible; entries are zstd (method 93) either way.
+         */
+        public Builder adaptive(boolean adaptive) {
+            this.adaptive = adaptive;
             return this;
         }
 
@@ -254,10 +287,9 @@ public final class PluginPacker {
     private PackResult build(PluginInfo info, List<Source> files, Path dir) throws IOException {
         listener.started(files.size(), files.stream().mapToLong(Source::size).sum());
         Path zipTmp = dir.resolve("assets.zip.tmp");
-        List<BundleFile> entries = writeZip(files, zipTmp);
-        long zipSize = Files.size(zipTmp);
-        ObjectId zipSha = Sha256.ofFile(zipTmp);
-        BundleRef ref = BundleRef.of(zipSha, zipSize);
+        Written written = writeZip(files, zipTmp);
+        List<BundleFile> entries = written.files();
+        BundleRef ref = BundleRef.of(ObjectId.ofDigest(written.sha256()), Files.size(zipTmp));
         Path zip = dir.resolve(ref.name());
         Files.move(zipTmp, zip);
         BundleManifest manifest = new BundleManifest(info.pluginId(), info.version(), info.minVersion(), ref, entries);
@@ -273,23 +305,23 @@ public final class PluginPacker {
         return new PackResult(dir, manifestFile, zip, sig, manifest);
     }
 
-    private List<BundleFile> writeZip(List<Source> files, Path zipFile) throws IOException {
+    /** The zip's entries and its SHA-256, computed while it was written. */
+    private record Written(List<BundleFile> files, byte[] sha256) {}
+
+    private Written writeZip(List<Source> files, Path zipFile) throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "lode-pack-" + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        BlockingQueue<ZstdCompressCtx> contexts = new ArrayBlockingQueue<>(parallelism);
+        BlockingQueue<Worker> workers = new ArrayBlockingQueue<>(parallelism);
         for (int i = 0; i < parallelism; i++) {
-            ZstdCompressCtx ctx = new ZstdCompressCtx();
-            ctx.setLevel(level);
-            ctx.setContentSize(true);
-            ctx.setChecksum(false);
-            contexts.add(ctx);
+            workers.add(new Worker());
         }
         Deque<Future<Packed>> pending = new ArrayDeque<>();
         List<BundleFile> result = new ArrayList<>(files.size());
+        byte[] sha256;
         try (FileChannel ch = FileChannel.open(zipFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ZipWriter zip = new ZipWriter(ch);
             int submitted = 0;
@@ -300,7 +332,7 @@ public final class PluginPacker {
                         && (submitted <= i || (ahead < WINDOW_BYTES && pending.size() < WINDOW_FILES))) {
                     Source s = files.get(submitted++);
                     if (s.size() < BIG_FILE) {
-                        pending.addLast(pool.submit(() -> packSmall(s, contexts)));
+                        pending.addLast(pool.submit(() -> packSmall(s, workers)));
                         ahead += s.size();
                     }
                 }
@@ -317,41 +349,91 @@ public final class PluginPacker {
             }
             zip.finish();
             ch.force(true);
+            sha256 = zip.sha256();
         } finally {
             for (Future<Packed> f : pending) {
                 f.cancel(true);
             }
             pool.shutdownNow();
-            for (ZstdCompressCtx ctx : contexts) {
-                ctx.close();
+            // A running task may still take a worker: free them only once every task is done.
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("compression threads did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BundleException("packing interrupted", e);
+            }
+            for (Worker w : workers) {
+                w.ctx.close();
             }
         }
-        return result;
+        return new Written(result, sha256);
     }
 
-    private Packed packSmall(Source s, BlockingQueue<ZstdCompressCtx> contexts) throws InterruptedException {
-        byte[] data = new byte[(int) s.size()];
-        try (FileChannel fc = FileChannel.open(s.file(), StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                if (fc.read(b) < 0) {
-                    throw changed(s, b.position());
-                }
-            }
-            if (fc.read(ByteBuffer.allocate(1)) > 0) {
-                throw changed(s, fc.size());
-            }
-        } catch (IOException e) {
-            throw unreadable(s, e);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        byte[] sha = Sha256.newDigest().digest(data);
-        ZstdCompressCtx ctx = contexts.take();
+    private Packed packSmall(Source s, BlockingQueue<Worker> workers) throws InterruptedException {
+        Worker w = workers.take();
         try {
-            return new Packed((int) crc.getValue(), sha, ctx.compress(data));
+            int size = (int) s.size();
+            byte[] data = w.input(size);
+            try (FileChannel fc = FileChannel.open(s.file(), StandardOpenOption.READ)) {
+                // one byte more than expected, to notice a file that grew since it was listed
+                ByteBuffer b = ByteBuffer.wrap(data, 0, size + 1);
+                while (b.position() < size) {
+                    if (fc.read(b) < 0) {
+                        throw changed(s, b.position());
+                    }
+                }
+                if (b.position() > size || fc.read(b) > 0) {
+                    throw changed(s, fc.size());
+                }
+            } catch (IOException e) {
+                throw unreadable(s, e);
+            }
+            CRC32 crc = new CRC32();
+            crc.update(data, 0, size);
+            MessageDigest sha = Sha256.newDigest();
+            sha.update(data, 0, size);
+            byte[] out = w.output((int) Zstd.compressBound(size));
+            int lvl = level;
+            if (adaptive && level > INCOMPRESSIBLE_LEVEL && size >= SMALL_PROBE_MIN) {
+                lvl = incompressible(w.ctx, data, SMALL_PROBE_BYTES, out) ? INCOMPRESSIBLE_LEVEL : level;
+            }
+            w.ctx.setLevel(lvl);
+            int n = w.ctx.compressByteArray(out, 0, out.length, data, 0, size);
+            return new Packed((int) crc.getValue(), sha.digest(), Arrays.copyOf(out, n));
         } finally {
-            contexts.add(ctx);
+            workers.add(w);
+        }
+    }
+
+    /**
+     * A compression thread's zstd context and buffers, reused from file to file so that packing
+     * allocates little more than the compressed bytes it hands to the writer.
+     */
+    private static final class Worker {
+        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        private byte[] in = new byte[0];
+        private byte[] out = new byte[0];
+
+        Worker() {
+            ctx.setContentSize(true);
+            ctx.setChecksum(false);
+        }
+
+        /** A buffer of at least {@code size + 1} bytes. */
+        byte[] input(int size) {
+            if (in.length < size + 1) {
+                in = new byte[Math.max(size + 1, Math.min(2 * in.length, (int) BIG_FILE + 1))];
+            }
+            return in;
+        }
+
+        byte[] output(int size) {
+            if (out.length < size) {
+                out = new byte[Math.max(size, Math.min(2 * out.length, (int) Zstd.compressBound(BIG_FILE)))];
+            }
+            return out;
         }
     }
 
@@ -366,8 +448,17 @@ public final class PluginPacker {
         } catch (IOException e) {
             throw unreadable(s, e);
         }
+        int lvl = level;
+        if (adaptive && level > INCOMPRESSIBLE_LEVEL) {
+            try {
+                lvl = incompressible(fc, s.size()) ? INCOMPRESSIBLE_LEVEL : level;
+            } catch (IOException e) {
+                fc.close();
+                throw unreadable(s, e);
+            }
+        }
         try (fc;
-                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(new KeepOpen(entry), level)) {
+                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(new KeepOpen(entry), lvl)) {
             z.setWorkers(parallelism);
             byte[] buf = new byte[1 << 20];
             ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -394,8 +485,37 @@ public final class PluginPacker {
         if (total != s.size()) {
             throw changed(s, total);
         }
-        zip.endEntry((int) crc.getValue());
+        zip.endEntry((int) crc.getValue(), total);
         return new BundleFile(s.path(), s.size(), ObjectId.ofDigest(sha.digest()));
+    }
+
+    /** Whether zstd level 1 cannot shrink {@code data[0, len)} below {@link #INCOMPRESSIBLE_RATIO}. */
+    private static boolean incompressible(ZstdCompressCtx ctx, byte[] data, int len, byte[] scratch) {
+        ctx.setLevel(INCOMPRESSIBLE_LEVEL);
+        int n = ctx.compressByteArray(scratch, 0, scratch.length, data, 0, len);
+        return n >= len * INCOMPRESSIBLE_RATIO;
+    }
+
+    /** Probes a big file at its start, middle and end; incompressible only if all three are. */
+    private static boolean incompressible(FileChannel fc, long size) throws IOException {
+        byte[] sample = new byte[PROBE_BYTES];
+        byte[] scratch = new byte[(int) Zstd.compressBound(PROBE_BYTES)];
+        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            for (long at : new long[] {0, size / 2 - PROBE_BYTES / 2, size - PROBE_BYTES}) {
+                ByteBuffer b = ByteBuffer.wrap(sample);
+                long pos = Math.max(0, at);
+                while (b.hasRemaining()) {
+                    int n = fc.read(b, pos + b.position());
+                    if (n < 0) {
+                        break;
+                    }
+                }
+                if (!incompressible(ctx, sample, b.position(), scratch)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static BundleException changed(Source s, long now) {

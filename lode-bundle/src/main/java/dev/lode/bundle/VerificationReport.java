@@ -8,22 +8,27 @@ import java.util.List;
  *
  * @param manifest the parsed manifest, or null when it could not be read
  * @param signatureChecked whether a signature was checked (a key was given)
- * @param problems what failed, in the order found
+ * @param found what failed, in the order found
  */
-public record VerificationReport(BundleManifest manifest, boolean signatureChecked, List<String> problems) {
+public record VerificationReport(BundleManifest manifest, boolean signatureChecked, List<Problem> found) {
     public VerificationReport {
-        problems = List.copyOf(problems);
+        found = List.copyOf(found);
+    }
+
+    /** The problems' one-line messages. */
+    public List<String> problems() {
+        return found.stream().map(Problem::message).toList();
     }
 
     /** Whether everything held. */
     public boolean ok() {
-        return problems.isEmpty();
+        return found.isEmpty();
     }
 
     /** Throws a {@link BundleException} listing the problems unless {@link #ok()}. */
     public VerificationReport orThrow() {
         if (!ok()) {
-            throw new BundleException("bundle verification failed: " + String.join("; ", problems));
+            throw new BundleException("bundle verification failed: " + String.join("; ", problems()));
         }
         return this;
     }

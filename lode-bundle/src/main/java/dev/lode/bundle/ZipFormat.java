@@ -10,6 +10,7 @@ final class ZipFormat {
     static final int EOCD_SIG = 0x06054b50;
     static final int ZIP64_EOCD_SIG = 0x06064b50;
     static final int ZIP64_LOCATOR_SIG = 0x07064b50;
+    static final int DATA_DESCRIPTOR_SIG = 0x08074b50;
 
     static final int LOCAL_HEADER_SIZE = 30;
     static final int CENTRAL_HEADER_SIZE = 46;

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +22,9 @@ import java.util.List;
  * need is small: a local header, the data, a central directory and an end record.
  *
  * <p>Data is either given whole ({@link #writeEntry}) or streamed ({@link #beginEntry}); a
- * streamed entry's CRC and compressed size are patched into its local header afterwards, which
- * is why the writer works on a {@link FileChannel}. Not thread-safe.
+ * streamed entry's CRC and sizes follow its data in a data descriptor (APPNOTE 4.3.9, general
+ * purpose flag bit 3), so the zip is written strictly in order and its SHA-256 is computed on the
+ * way out ({@link #sha256()}), with no second pass. Not thread-safe.
  */
 final class ZipWriter {
     /**
@@ -32,7 +34,8 @@ final class ZipWriter {
      */
     static final long ZIP64_ENTRY_THRESHOLD = 0xF000_0000L;
 
-    private final FileChannel channel;
+    private final WritableByteChannel channel;
+    private final MessageDigest digest = dev.lode.core.Sha256.newDigest();
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final List<Central> central = new ArrayList<>();
     private long position;
@@ -40,7 +43,7 @@ final class ZipWriter {
     private boolean finished;
 
     private record Central(
-            byte[] name, int method, int crc, long compressed, long size, long offset, boolean zip64Sizes) {}
+            byte[] name, int method, int flags, int crc, long compressed, long size, long offset, boolean zip64Sizes) {}
 
     private static final class Streaming {
         final byte[] name;
@@ -60,9 +63,8 @@ final class ZipWriter {
         }
     }
 
-    ZipWriter(FileChannel channel) throws IOException {
+    ZipWriter(WritableByteChannel channel) {
         this.channel = channel;
-        this.position = channel.position();
     }
 
     /** Bytes written so far (the offset of the next header). */
@@ -76,9 +78,9 @@ final class ZipWriter {
         byte[] n = encodeName(name);
         boolean zip64 = size >= ZIP64_ENTRY_THRESHOLD || len >= ZIP64_ENTRY_THRESHOLD;
         long offset = position();
-        writeLocalHeader(n, method, crc, len, size, zip64);
+        writeLocalHeader(n, method, FLAG_UTF8, crc, len, size, zip64);
         put(data, off, len);
-        central.add(new Central(n, method, crc, len, size, offset, zip64));
+        central.add(new Central(n, method, FLAG_UTF8, crc, len, size, offset, zip64));
     }
 
     /**
@@ -90,7 +92,7 @@ final class ZipWriter {
         byte[] n = encodeName(name);
         boolean zip64 = size >= ZIP64_ENTRY_THRESHOLD;
         long offset = position();
-        writeLocalHeader(n, method, 0, 0, size, zip64);
+        writeLocalHeader(n, method, FLAG_UTF8 | FLAG_DATA_DESCRIPTOR, 0, 0, 0, zip64);
         open = new Streaming(n, method, size, offset, zip64, position());
         return new OutputStream() {
             @Override
@@ -108,31 +110,43 @@ final class ZipWriter {
         };
     }
 
-    /** Ends the streamed entry: patches CRC and compressed size into its local header. */
-    void endEntry(int crc) throws IOException {
+    /**
+     * Ends the streamed entry with its data descriptor: CRC-32, compressed and uncompressed size
+     * (8-byte sizes for a ZIP64 entry). {@code size} must be what {@link #beginEntry} announced.
+     */
+    void endEntry(int crc, long size) throws IOException {
         if (open == null) {
             throw new IllegalStateException("no streamed entry is open");
         }
         Streaming s = open;
         open = null;
+        if (size != s.size) {
+            throw new IllegalStateException("entry " + name(s.name) + " announced " + s.size + " bytes, got " + size);
+        }
         long compressed = position() - s.dataStart;
         if (!s.zip64 && compressed >= U32_MAX) {
             throw new IllegalStateException("entry compressed beyond 4 GiB without ZIP64: " + name(s.name));
         }
-        drain();
-        ByteBuffer patch = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        patch.putInt(crc);
-        patch.putInt(s.zip64 ? (int) U32_MAX : (int) compressed);
-        patch.putInt(s.zip64 ? (int) U32_MAX : (int) s.size);
-        patch.flip();
-        writeFully(patch, s.offset + 14);
+        ensure(24);
+        buf.putInt(DATA_DESCRIPTOR_SIG);
+        buf.putInt(crc);
         if (s.zip64) {
-            ByteBuffer p64 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            p64.putLong(compressed).flip();
-            // zip64 extra: header id(2) size(2) original(8) compressed(8)
-            writeFully(p64, s.offset + LOCAL_HEADER_SIZE + s.name.length + 4 + 8);
+            buf.putLong(compressed);
+            buf.putLong(size);
+        } else {
+            buf.putInt((int) compressed);
+            buf.putInt((int) size);
         }
-        central.add(new Central(s.name, s.method, crc, compressed, s.size, s.offset, s.zip64));
+        central.add(new Central(
+                s.name, s.method, FLAG_UTF8 | FLAG_DATA_DESCRIPTOR, crc, compressed, size, s.offset, s.zip64));
+    }
+
+    /** The SHA-256 of every byte written; valid after {@link #finish()}. */
+    byte[] sha256() {
+        if (!finished) {
+            throw new IllegalStateException("zip not finished");
+        }
+        return digest.digest();
     }
 
     /** Writes the central directory and end records; returns the zip's total length. */
@@ -148,7 +162,7 @@ final class ZipWriter {
             buf.putInt(CENTRAL_HEADER_SIG);
             buf.putShort((short) ((HOST_UNIX << 8) | VERSION_ZSTD));
             buf.putShort((short) VERSION_ZSTD);
-            buf.putShort((short) FLAG_UTF8);
+            buf.putShort((short) c.flags);
             buf.putShort((short) c.method);
             buf.putShort((short) DOS_TIME_ZERO);
             buf.putShort((short) DOS_DATE_1980);
@@ -209,13 +223,13 @@ final class ZipWriter {
         return position;
     }
 
-    private void writeLocalHeader(byte[] name, int method, int crc, long compressed, long size, boolean zip64)
-            throws IOException {
+    private void writeLocalHeader(
+            byte[] name, int method, int flags, int crc, long compressed, long size, boolean zip64) throws IOException {
         int extraLen = zip64 ? 20 : 0;
         ensure(LOCAL_HEADER_SIZE + name.length + extraLen);
         buf.putInt(LOCAL_HEADER_SIG);
         buf.putShort((short) VERSION_ZSTD);
-        buf.putShort((short) FLAG_UTF8);
+        buf.putShort((short) flags);
         buf.putShort((short) method);
         buf.putShort((short) DOS_TIME_ZERO);
         buf.putShort((short) DOS_DATE_1980);
@@ -273,16 +287,11 @@ final class ZipWriter {
     }
 
     private void drain() throws IOException {
+        digest.update(buf.array(), 0, buf.position());
         buf.flip();
         while (buf.hasRemaining()) {
-            position += channel.write(buf, position);
+            position += channel.write(buf);
         }
         buf.clear();
-    }
-
-    private void writeFully(ByteBuffer b, long at) throws IOException {
-        while (b.hasRemaining()) {
-            at += channel.write(b, at);
-        }
     }
 }

@@ -24,6 +24,11 @@ public final class DataOptions {
         return Path.of("lode-data");
     }
 
+    /** The catalog inside the data folder (created and migrated if needed). */
+    public dev.lode.catalog.Catalog openCatalog() {
+        return dev.lode.catalog.Catalog.openSqlite(dataDir().resolve("catalog.db"));
+    }
+
     /** The local object store inside the data folder. */
     public LocalObjectStore openStore() {
         return LocalObjectStore.open(dataDir().resolve("store"));

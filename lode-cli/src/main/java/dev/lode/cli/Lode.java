@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
             PackCommand.class,
             VerifyCommand.class,
             UnpackCommand.class,
-            PullCommand.class
+            ServeCommand.class,
+            PullCommand.class,
+            TenantCommand.class,
+            PresignCommand.class
         })
 public final class Lode implements Runnable {
     @CommandLine.Spec

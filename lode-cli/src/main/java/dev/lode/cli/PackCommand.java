@@ -6,18 +6,24 @@ import dev.lode.bundle.Signatures;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code lode pack PLUGIN_DIR --out PLUGINS_DIR}: a reproducible zstd zip, its manifest and signature. */
 @Command(
         name = "pack",
         description = {
-            "Pack a plugin folder into PLUGINS_DIR/<name>/: assets.<sha256>.zip (zstd, reproducible),",
-            "manifest (JSON: pluginId, version, files with size and sha256) and, with --sign, manifest.sig.",
-            "Id and versions come from the flags, else from plugin.json in the plugin folder (not packed)."
+            "Pack a plugin folder into PLUGINS_DIR/<name>/: assets.<sha256>.zip (zstd,",
+            "reproducible), manifest (JSON: pluginId, version, files with size and sha256)",
+            "and, with --sign, manifest.sig. Id and versions come from the flags, else from",
+            "plugin.json in the plugin folder (which is not packed)."
         })
 final class PackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     // No mixinStandardHelpOptions: its --version would clash with the plugin's --version.
     @Option(
             names = {"-h", "--help"},
@@ -43,6 +49,12 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "N", defaultValue = "6", description = "zstd level 1..22 (default 6).")
     int level;
 
+    @Option(
+            names = "--exact-level",
+            description =
+                    "Compress incompressible files at --level too (default: they get level 1, same size, less CPU).")
+    boolean exactLevel;
+
     @Option(names = "--sign", paramLabel = "KEY.pem", description = "RSA or Ed25519 private key (PEM) to sign with.")
     Path key;
 
@@ -56,7 +68,7 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginPacker.Builder b = PluginPacker.builder().level(level);
+        PluginPacker.Builder b = PluginPacker.builder().level(level).adaptive(!exactLevel);
         if (pluginId != null) {
             b.pluginId(pluginId);
         }
@@ -93,15 +105,17 @@ final class PackCommand implements Callable<Integer> {
             }
         }
         if (!quiet) {
-            System.err.printf(
-                    "packed %d files (%s) into %s (%s)%s%n",
-                    r.manifest().files().size(),
-                    Units.bytes(r.manifest().totalSize()),
-                    r.bundleFile(),
-                    Units.bytes(r.manifest().bundle().size()),
-                    r.signatureFile() != null ? ", signed" : "");
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "packed %d files (%s) into %s (%s)%s%n",
+                            r.manifest().files().size(),
+                            Units.bytes(r.manifest().totalSize()),
+                            r.bundleFile(),
+                            Units.bytes(r.manifest().bundle().size()),
+                            r.signatureFile() != null ? ", signed" : "");
         }
-        System.out.println(r.directory());
+        spec.commandLine().getOut().println(r.directory());
         return 0;
     }
 }
