@@ -18,16 +18,29 @@ public final class S3ProxyServer implements AutoCloseable {
     private final Path dir;
     private final String accessKey = "lode-test";
     private final String secretKey = UUID.randomUUID().toString();
+    private final boolean ignoreUnknownHeaders;
     private int port;
     private S3Proxy proxy;
 
-    private S3ProxyServer(Path dir) {
+    private S3ProxyServer(Path dir, boolean ignoreUnknownHeaders) {
         this.dir = dir;
+        this.ignoreUnknownHeaders = ignoreUnknownHeaders;
     }
 
     /** Starts a server storing its buckets as folders under {@code dir}. */
     public static S3ProxyServer start(Path dir) {
-        S3ProxyServer s = new S3ProxyServer(dir);
+        S3ProxyServer s = new S3ProxyServer(dir, false);
+        s.startOn(0);
+        return s;
+    }
+
+    /**
+     * Like {@link #start(Path)}, but ignoring request headers s3proxy does not know (the SDK's
+     * S3TransferManager sends {@code x-amz-mp-object-size}, which s3proxy otherwise rejects).
+     * Signatures are still checked.
+     */
+    public static S3ProxyServer startIgnoringUnknownHeaders(Path dir) {
+        S3ProxyServer s = new S3ProxyServer(dir, true);
         s.startOn(0);
         return s;
     }
@@ -39,6 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
                     .blobStore(new FilesystemNio2BlobStore(dir.toString()))
                     .endpoint(URI.create("http://127.0.0.1:" + wanted))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                    .ignoreUnknownHeaders(ignoreUnknownHeaders)
                     .build();
             p.start();
             for (int i = 0; i < 500 && !"STARTED".equals(p.getState()); i++) {
