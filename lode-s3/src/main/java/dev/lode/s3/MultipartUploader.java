@@ -2,12 +2,12 @@ package dev.lode.s3;
 
 import dev.lode.core.Sha256;
 import dev.lode.core.StoreException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,8 +15,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
@@ -40,11 +42,13 @@ final class MultipartUploader {
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private final S3Client s3;
+    private final S3AsyncClient bodies;
     private final Retrier retrier;
     private final int concurrency;
 
-    MultipartUploader(S3Client s3, Retrier retrier, int concurrency) {
+    MultipartUploader(S3Client s3, S3AsyncClient bodies, Retrier retrier, int concurrency) {
         this.s3 = s3;
+        this.bodies = bodies;
         this.retrier = retrier;
         this.concurrency = concurrency;
     }
@@ -131,7 +135,7 @@ final class MultipartUploader {
         try {
             r = retrier.call(
                     "upload part " + partNumber + " of " + source.partCount() + " of " + where,
-                    () -> s3.uploadPart(
+                    () -> await(bodies.uploadPart(
                             b -> b.bucket(bucket)
                                     .key(key)
                                     .uploadId(uploadId)
@@ -139,16 +143,7 @@ final class MultipartUploader {
                                     .contentLength(length)
                                     .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                                     .checksumSHA256(checksum),
-                            RequestBody.fromContentProvider(
-                                    () -> {
-                                        try {
-                                            return source.openPart(index);
-                                        } catch (IOException e) {
-                                            throw new UncheckedIOException(e);
-                                        }
-                                    },
-                                    length,
-                                    "application/octet-stream")));
+                            source.partBody(index))));
         } catch (SdkException e) {
             throw new StoreException(
                     "multipart upload of " + where + " failed at part " + partNumber + " of " + source.partCount()
@@ -166,6 +161,29 @@ final class MultipartUploader {
                 .eTag(r.eTag())
                 .checksumSHA256(checksum)
                 .build();
+    }
+
+    /**
+     * Waits for an async request; failures come back as the SDK exception that caused them, and an
+     * interrupt cancels the request.
+     */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw AbortedException.builder().message("interrupted").cause(e).build();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof SdkException sdk) {
+                throw sdk;
+            }
+            throw SdkClientException.create(String.valueOf(cause.getMessage()), cause);
+        }
     }
 
     /** S3's checksum of a multipart object is SHA-256(part digests) plus "-N"; compare it when given. */

@@ -26,7 +26,6 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -170,20 +169,19 @@ public final class S3ObjectStore implements TypedObjectStore {
         // A key with the wrong size cannot be lode's (puts are atomic): it is replaced.
         if (src.size() < stores.settings().multipartThreshold()) {
             String checksum = B64.encodeToString(id.toBytes());
-            RequestBody body =
-                    src.inline() != null ? RequestBody.fromBytes(src.inline()) : RequestBody.fromFile(src.file());
             try {
                 retrier.call(
                         "put " + where(key),
-                        () -> s3.putObject(
-                                b -> b.bucket(bucket)
-                                        .key(key)
-                                        .contentType(contentType)
-                                        .cacheControl(CACHE_CONTROL)
-                                        .contentLength(src.size())
-                                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                                        .checksumSHA256(checksum),
-                                body));
+                        () -> MultipartUploader.await(stores.uploadClient()
+                                .putObject(
+                                        b -> b.bucket(bucket)
+                                                .key(key)
+                                                .contentType(contentType)
+                                                .cacheControl(CACHE_CONTROL)
+                                                .contentLength(src.size())
+                                                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                                .checksumSHA256(checksum),
+                                        src.body())));
             } catch (SdkException e) {
                 throw failure("put object " + id + " at " + where(key), e);
             }

@@ -6,7 +6,9 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -23,6 +25,7 @@ public final class S3Stores implements AutoCloseable {
 
     private final S3Settings settings;
     private final S3Client client;
+    private final S3AsyncClient uploads;
     private final S3Presigner presigner;
     private final Retrier retrier;
     private final MultipartUploader uploader;
@@ -43,6 +46,19 @@ public final class S3Stores implements AutoCloseable {
                     o.retryStrategy(AwsRetryStrategy.doNotRetry());
                     settings.interceptors().forEach(o::addExecutionInterceptor);
                 });
+        // Bodies go through the async client: it streams unsigned payloads guarded by a checksum,
+        // where the sync client would sign every 64 KiB chunk again over plain HTTP.
+        var asyncBuilder = S3AsyncClient.builder()
+                .region(region)
+                .credentialsProvider(settings.credentials())
+                .forcePathStyle(settings.pathStyle())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(settings.maxConnections()))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    settings.interceptors().forEach(o::addExecutionInterceptor);
+                });
         var presignerBuilder = S3Presigner.builder()
                 .region(region)
                 .credentialsProvider(settings.credentials())
@@ -51,12 +67,14 @@ public final class S3Stores implements AutoCloseable {
                         .build());
         settings.endpoint().ifPresent(e -> {
             builder.endpointOverride(e);
+            asyncBuilder.endpointOverride(e);
             presignerBuilder.endpointOverride(e);
         });
         this.client = builder.build();
+        this.uploads = asyncBuilder.build();
         this.presigner = presignerBuilder.build();
         this.retrier = new Retrier(settings.retry());
-        this.uploader = new MultipartUploader(client, retrier, settings.uploadConcurrency());
+        this.uploader = new MultipartUploader(client, uploads, retrier, settings.uploadConcurrency());
     }
 
     /** Opens clients for the bucket in {@code settings} (no request is made yet). */
@@ -121,6 +139,10 @@ public final class S3Stores implements AutoCloseable {
         return client;
     }
 
+    S3AsyncClient uploadClient() {
+        return uploads;
+    }
+
     S3Presigner presigner() {
         return presigner;
     }
@@ -136,6 +158,7 @@ public final class S3Stores implements AutoCloseable {
     @Override
     public void close() {
         presigner.close();
+        uploads.close();
         client.close();
     }
 

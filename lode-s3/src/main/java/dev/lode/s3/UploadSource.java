@@ -157,14 +157,27 @@ final class UploadSource implements AutoCloseable {
         return Math.min(partSize, size() - partOffset(index));
     }
 
-    /** A fresh stream over part {@code index}; each call starts again (for retries). */
-    InputStream openPart(int index) throws IOException {
-        long off = partOffset(index);
-        long len = partLength(index);
+    /** A body for the whole content (single PUT). */
+    software.amazon.awssdk.core.async.AsyncRequestBody body() {
+        return partBody(0, size());
+    }
+
+    /** A body for part {@code index}, read from memory or the file (a new one for each attempt). */
+    software.amazon.awssdk.core.async.AsyncRequestBody partBody(int index) {
+        return partBody(partOffset(index), partLength(index));
+    }
+
+    private software.amazon.awssdk.core.async.AsyncRequestBody partBody(long off, long len) {
         if (inline != null) {
-            return new java.io.ByteArrayInputStream(inline, (int) off, (int) len);
+            return software.amazon.awssdk.core.async.AsyncRequestBody.fromByteBufferUnsafe(
+                    java.nio.ByteBuffer.wrap(inline, (int) off, (int) len).slice());
         }
-        return new FileRangeInputStream(FileChannel.open(file, StandardOpenOption.READ), off, len);
+        return software.amazon.awssdk.core.async.AsyncRequestBody.fromFile(
+                software.amazon.awssdk.core.FileRequestBodyConfiguration.builder()
+                        .path(file)
+                        .position(off)
+                        .numBytesToRead(len)
+                        .build());
     }
 
     @Override
@@ -231,52 +244,6 @@ final class UploadSource implements AutoCloseable {
                 parts.add(part.digest());
             }
             return digester.finish();
-        }
-    }
-
-    /** Reads {@code length} bytes of a file from {@code offset} with positional reads. */
-    private static final class FileRangeInputStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private final long end;
-
-        FileRangeInputStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (position >= end) {
-                return -1;
-            }
-            int want = (int) Math.min(len, end - position);
-            int n = channel.read(ByteBuffer.wrap(b, off, want), position);
-            if (n < 0) {
-                throw new IOException("file shrank while uploading: expected bytes up to offset " + end);
-            }
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return (int) Math.min(Integer.MAX_VALUE, end - position);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

@@ -1,36 +1,37 @@
 package dev.lode.s3;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * Breaks chosen multipart parts in flight: the request body of an {@code UploadPart} for a chosen
- * part number throws an I/O error after 64 KiB, the given number of times, as a dropped connection
- * would. The server sees a truncated request, the client an I/O failure.
+ * Breaks chosen multipart parts in flight. {@link #fail} makes the request body of an {@code
+ * UploadPart} error after 64 KiB, as a dropped connection would: the server sees a truncated
+ * request, the client an I/O failure. {@link #corrupt} flips one bit of the body, keeping its
+ * length, as a faulty link or disk would.
  */
 final class PartFaults implements ExecutionInterceptor {
-    private final Map<Integer, AtomicInteger> remaining = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> failing = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> corrupting = new ConcurrentHashMap<>();
     private final AtomicInteger injected = new AtomicInteger();
 
     /** Fails part {@code partNumber} the next {@code times} attempts. */
     PartFaults fail(int partNumber, int times) {
-        remaining.put(partNumber, new AtomicInteger(times));
+        failing.put(partNumber, new AtomicInteger(times));
         return this;
     }
 
-    /** Flips one byte of part {@code partNumber} in flight (same length) the next {@code times} attempts. */
+    /** Flips one bit of part {@code partNumber} the next {@code times} attempts. */
     PartFaults corrupt(int partNumber, int times) {
         corrupting.put(partNumber, new AtomicInteger(times));
         return this;
@@ -41,26 +42,22 @@ final class PartFaults implements ExecutionInterceptor {
     }
 
     @Override
-    public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-        if (!(context.request() instanceof UploadPartRequest part)) {
-            return context.requestBody();
+    public Optional<AsyncRequestBody> modifyAsyncHttpContent(
+            Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        if (!(context.request() instanceof UploadPartRequest part)
+                || context.asyncRequestBody().isEmpty()) {
+            return context.asyncRequestBody();
         }
-        if (context.requestBody().isEmpty()) {
-            return context.requestBody();
+        AsyncRequestBody body = context.asyncRequestBody().get();
+        if (take(failing, part.partNumber())) {
+            injected.incrementAndGet();
+            return Optional.of(new Faulty(body, 64 * 1024, false));
         }
-        RequestBody body = context.requestBody().get();
-        ContentStreamProvider original = body.contentStreamProvider();
-        ContentStreamProvider broken;
-        if (take(remaining, part.partNumber())) {
-            broken = () -> new Breaking(original.newStream(), 64 * 1024);
-        } else if (take(corrupting, part.partNumber())) {
-            broken = () -> new Flipping(original.newStream(), 1000);
-        } else {
-            return context.requestBody();
+        if (take(corrupting, part.partNumber())) {
+            injected.incrementAndGet();
+            return Optional.of(new Faulty(body, 1000, true));
         }
-        injected.incrementAndGet();
-        return Optional.of(RequestBody.fromContentProvider(
-                broken, body.optionalContentLength().orElseThrow(), body.contentType()));
+        return context.asyncRequestBody();
     }
 
     private static boolean take(Map<Integer, AtomicInteger> faults, int partNumber) {
@@ -68,63 +65,70 @@ final class PartFaults implements ExecutionInterceptor {
         return left != null && left.getAndDecrement() > 0;
     }
 
-    private static final class Flipping extends FilterInputStream {
-        private long position;
-        private final long at;
-
-        Flipping(InputStream in, long at) {
-            super(in);
-            this.at = at;
+    /** Passes the body through until byte {@code at}; then errors, or flips that byte and goes on. */
+    private record Faulty(AsyncRequestBody original, long at, boolean flip) implements AsyncRequestBody {
+        @Override
+        public Optional<Long> contentLength() {
+            return original.contentLength();
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && position++ == at) {
-                b ^= 0x01;
-            }
-            return b;
+        public String contentType() {
+            return original.contentType();
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && position <= at && at < position + n) {
-                b[off + (int) (at - position)] ^= 0x01;
-            }
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
-    }
+        public void subscribe(Subscriber<? super ByteBuffer> downstream) {
+            original.subscribe(new Subscriber<ByteBuffer>() {
+                private Subscription upstream;
+                private long position;
+                private boolean done;
 
-    private static final class Breaking extends FilterInputStream {
-        private long left;
+                @Override
+                public void onSubscribe(Subscription s) {
+                    upstream = s;
+                    downstream.onSubscribe(s);
+                }
 
-        Breaking(InputStream in, long after) {
-            super(in);
-            this.left = after;
-        }
+                @Override
+                public void onNext(ByteBuffer buffer) {
+                    if (done) {
+                        return;
+                    }
+                    int n = buffer.remaining();
+                    if (position <= at && at < position + n) {
+                        if (!flip) {
+                            done = true;
+                            upstream.cancel();
+                            downstream.onError(new IOException("injected fault: connection dropped"));
+                            return;
+                        }
+                        ByteBuffer copy = ByteBuffer.allocate(n);
+                        copy.put(buffer.duplicate()).flip();
+                        int i = (int) (at - position);
+                        copy.put(i, (byte) (copy.get(i) ^ 1));
+                        buffer = copy;
+                    }
+                    position += n;
+                    downstream.onNext(buffer);
+                }
 
-        @Override
-        public int read() throws IOException {
-            if (left-- <= 0) {
-                throw new IOException("injected fault: connection dropped");
-            }
-            return super.read();
-        }
+                @Override
+                public void onError(Throwable t) {
+                    if (!done) {
+                        done = true;
+                        downstream.onError(t);
+                    }
+                }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                throw new IOException("injected fault: connection dropped");
-            }
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
+                @Override
+                public void onComplete() {
+                    if (!done) {
+                        done = true;
+                        downstream.onComplete();
+                    }
+                }
+            });
         }
     }
 }
