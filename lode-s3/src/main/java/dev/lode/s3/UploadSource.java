@@ -177,6 +177,7 @@ final class UploadSource implements AutoCloseable {
                         .path(file)
                         .position(off)
                         .numBytesToRead(len)
+                        .chunkSizeInBytes(BUFFER)
                         .build());
     }
 
