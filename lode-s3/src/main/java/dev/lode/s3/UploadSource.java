@@ -1,7 +1,10 @@
 package dev.lode.s3;
 
+import dev.lode.core.ChunkMap;
+import dev.lode.core.Chunker;
 import dev.lode.core.ChunkerConfig;
 import dev.lode.core.ObjectDigester;
+import dev.lode.core.ObjectId;
 import dev.lode.core.Sha256;
 import dev.lode.core.StoreException;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +20,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * The bytes of one upload after the pass that names them: S3 needs the key (the SHA-256) before
@@ -53,19 +58,21 @@ final class UploadSource implements AutoCloseable {
     /** Reads {@code in} to its end, spooling past {@code inlineLimit} bytes into {@code spoolDir}. */
     static UploadSource fromStream(
             InputStream in, Path spoolDir, long inlineLimit, long partSize, long maxSize, ChunkerConfig chunker) {
-        Pass pass = new Pass(partSize, chunker);
         ByteArrayOutputStream memory = new ByteArrayOutputStream();
         Path spool = null;
         OutputStream out = memory;
-        try {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
+        ObjectDigester.Result result;
+        List<byte[]> parts;
+        try (Pass pass = new Pass(partSize, chunker)) {
+            while (true) {
+                byte[] buf = pass.buffer();
+                int n = in.readNBytes(buf, 0, buf.length);
+                if (n <= 0) {
+                    pass.release(buf);
+                    break;
                 }
-                pass.update(buf, n);
-                if (pass.size() > maxSize) {
+                if (pass.size() + n > maxSize) {
+                    pass.release(buf);
                     throw new StoreException(
                             "upload is larger than " + maxSize + " bytes (10,000 parts); raise the part size", null);
                 }
@@ -77,8 +84,11 @@ final class UploadSource implements AutoCloseable {
                     memory = null;
                 }
                 out.write(buf, 0, n);
+                pass.submit(buf, n);
             }
             out.close();
+            result = pass.finish();
+            parts = pass.parts;
         } catch (IOException e) {
             closeQuietly(out);
             deleteQuietly(spool);
@@ -92,30 +102,38 @@ final class UploadSource implements AutoCloseable {
             throw e;
         }
         return spool == null
-                ? new UploadSource(pass.finish(), memory.toByteArray(), null, false, partSize, pass.parts)
-                : new UploadSource(pass.finish(), null, spool, true, partSize, pass.parts);
+                ? new UploadSource(result, memory.toByteArray(), null, false, partSize, parts)
+                : new UploadSource(result, null, spool, true, partSize, parts);
     }
 
     /** Reads the caller's file once; the upload reads it again, checked by the part hashes. */
     static UploadSource fromFile(Path file, long partSize, long maxSize, ChunkerConfig chunker) {
-        Pass pass = new Pass(partSize, chunker);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (Pass pass = new Pass(partSize, chunker);
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (ch.size() > maxSize) {
                 throw new StoreException(
                         "cannot upload " + file + ": " + ch.size() + " bytes is more than " + maxSize
                                 + " (10,000 parts); raise the part size",
                         null);
             }
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-            while (ch.read(buf.clear()) >= 0) {
-                pass.update(buf.array(), buf.position());
+            while (true) {
+                byte[] buf = pass.buffer();
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                    // fill the buffer: fewer, larger hand-offs to the chunking thread
+                }
+                if (bb.position() == 0) {
+                    pass.release(buf);
+                    break;
+                }
+                pass.submit(buf, bb.position());
             }
+            return new UploadSource(pass.finish(), null, file, false, partSize, pass.parts);
         } catch (NoSuchFileException e) {
             throw new StoreException("cannot read " + file + ": no such file", e);
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new UploadSource(pass.finish(), null, file, false, partSize, pass.parts);
     }
 
     ObjectDigester.Result digest() {
@@ -207,29 +225,87 @@ final class UploadSource implements AutoCloseable {
         }
     }
 
-    /** The single pass: object id and chunk map, plus each fixed-size part's SHA-256. */
-    private static final class Pass {
-        private final ObjectDigester digester;
+    /**
+     * The single pass over the bytes, on two cores: the reading thread computes the object's SHA-256
+     * and each fixed-size part's SHA-256, while a second thread runs the FastCDC chunker (which hashes
+     * every chunk). Buffers circulate through a small pool, so memory stays at a few MiB.
+     */
+    private static final class Pass implements AutoCloseable {
+        private static final int POOL = 4;
+        private static final Slice END = new Slice(new byte[0], -1);
+
+        private final MessageDigest whole = Sha256.newDigest();
+        private final Chunker chunker;
         private final long partSize;
         private final List<byte[]> parts = new ArrayList<>();
+        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(POOL);
+        private final BlockingQueue<Slice> toChunker = new ArrayBlockingQueue<>(POOL + 1);
+        private final Thread chunking;
+        private volatile Throwable chunkerFailure;
         private MessageDigest part = Sha256.newDigest();
         private long inPart;
+        private long size;
+        private boolean ended;
 
-        Pass(long partSize, ChunkerConfig chunker) {
-            this.digester = new ObjectDigester(chunker);
+        private record Slice(byte[] buf, int len) {}
+
+        Pass(long partSize, ChunkerConfig config) {
+            this.chunker = new Chunker(config);
             this.partSize = partSize;
+            for (int i = 0; i < POOL; i++) {
+                free.add(new byte[BUFFER]);
+            }
+            this.chunking = Thread.ofPlatform().daemon().name("lode-s3-chunker").start(this::chunk);
+        }
+
+        private void chunk() {
+            while (true) {
+                Slice s;
+                try {
+                    s = toChunker.take();
+                } catch (InterruptedException e) {
+                    chunkerFailure = e;
+                    return;
+                }
+                if (s == END) {
+                    return;
+                }
+                try {
+                    if (chunkerFailure == null) {
+                        chunker.update(s.buf(), 0, s.len());
+                    }
+                } catch (RuntimeException e) {
+                    chunkerFailure = e;
+                } finally {
+                    free.add(s.buf());
+                }
+            }
         }
 
         long size() {
-            return digester.size();
+            return size;
         }
 
-        void update(byte[] b, int len) {
-            digester.update(b, 0, len);
+        byte[] buffer() {
+            try {
+                return free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while hashing an upload", e);
+            }
+        }
+
+        void release(byte[] buf) {
+            free.add(buf);
+        }
+
+        /** Hashes {@code len} bytes of {@code buf} and hands the buffer to the chunking thread. */
+        void submit(byte[] buf, int len) {
+            whole.update(buf, 0, len);
             int off = 0;
             while (off < len) {
                 int take = (int) Math.min(len - off, partSize - inPart);
-                part.update(b, off, take);
+                part.update(buf, off, take);
                 off += take;
                 inPart += take;
                 if (inPart == partSize) {
@@ -238,13 +314,40 @@ final class UploadSource implements AutoCloseable {
                     inPart = 0;
                 }
             }
+            size += len;
+            toChunker.add(new Slice(buf, len));
         }
 
         ObjectDigester.Result finish() {
+            end();
+            if (chunkerFailure != null) {
+                throw new StoreException("cannot chunk upload: " + chunkerFailure, chunkerFailure);
+            }
             if (inPart > 0) {
                 parts.add(part.digest());
             }
-            return digester.finish();
+            ChunkMap map = chunker.finish();
+            return new ObjectDigester.Result(ObjectId.ofDigest(whole.digest()), size, map);
+        }
+
+        private void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            toChunker.add(END);
+            try {
+                chunking.join();
+            } catch (InterruptedException e) {
+                chunking.interrupt();
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while hashing an upload", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            end();
         }
     }
 }
