@@ -104,6 +104,7 @@ public final class S3Driver {
             double[] lode = new double[rounds];
             double[] peer = new double[rounds];
             double[] dedup = new double[rounds];
+            double[] known = new double[rounds];
             ObjectId id = null;
             for (int r = 0; r < rounds; r++) {
                 boolean lodeFirst = r % 2 == 0;
@@ -118,6 +119,12 @@ public final class S3Driver {
                         StoredObject again = store.putFile(file);
                         dedup[r] = seconds(t1);
                         check(!again.created(), "dedup upload transferred bytes");
+                        ObjectId held = put.id();
+                        long t2 = System.nanoTime();
+                        try (var in = Files.newInputStream(file)) {
+                            check(!store.putVerified(in, held).created(), "known-hash upload transferred bytes");
+                        }
+                        known[r] = seconds(t2);
                     } else {
                         long t0 = System.nanoTime();
                         tm.uploadFile(u -> u.putObjectRequest(
@@ -143,6 +150,7 @@ public final class S3Driver {
             double bestLode = Arrays.stream(lode).min().orElseThrow();
             double bestPeer = Arrays.stream(peer).min().orElseThrow();
             double bestDedup = Arrays.stream(dedup).min().orElseThrow();
+            double bestKnown = Arrays.stream(known).min().orElseThrow();
             double mbps = mb * MIB / 1e6;
             System.out.println();
             System.out.printf(Locale.ROOT, "%-34s %10s %10s%n", "upload (best of " + rounds + ")", "seconds", "MB/s");
@@ -151,8 +159,13 @@ public final class S3Driver {
             System.out.printf(
                     Locale.ROOT, "%-34s %10.2f %10.0f%n", "S3TransferManager uploadFile", bestPeer, mbps / bestPeer);
             System.out.printf(Locale.ROOT, "%-34s %10.3f %10s%n", "lode re-upload, same bytes (dedup)", bestDedup, "-");
+            System.out.printf(Locale.ROOT, "%-34s %10.4f %10s%n", "  same, hash known (putVerified)", bestKnown, "-");
             System.out.printf(
-                    Locale.ROOT, "upload_ratio=%.2f dedup_pct=%.1f%n", bestLode / bestPeer, 100 * bestDedup / bestLode);
+                    Locale.ROOT,
+                    "upload_ratio=%.2f dedup_pct=%.1f dedup_known_hash_pct=%.2f%n",
+                    bestLode / bestPeer,
+                    100 * bestDedup / bestLode,
+                    100 * bestKnown / bestLode);
         }
     }
 

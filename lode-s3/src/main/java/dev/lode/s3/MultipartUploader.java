@@ -53,7 +53,13 @@ final class MultipartUploader {
         this.concurrency = concurrency;
     }
 
-    void upload(String bucket, String key, UploadSource source, String contentType, String cacheControl) {
+    void upload(
+            String bucket,
+            String key,
+            UploadSource source,
+            String contentType,
+            String cacheControl,
+            java.util.Map<String, String> metadata) {
         String where = "s3://" + bucket + "/" + key;
         String uploadId = retrier.call(
                         "start multipart upload of " + where,
@@ -61,6 +67,7 @@ final class MultipartUploader {
                                 .key(key)
                                 .contentType(contentType)
                                 .cacheControl(cacheControl)
+                                .metadata(metadata)
                                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)))
                 .uploadId();
         boolean completed = false;

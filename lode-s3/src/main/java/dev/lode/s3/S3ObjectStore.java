@@ -1,6 +1,8 @@
 package dev.lode.s3;
 
 import dev.lode.core.ByteRange;
+import dev.lode.core.ChunkMap;
+import dev.lode.core.ChunkRef;
 import dev.lode.core.CorruptObjectException;
 import dev.lode.core.MediaType;
 import dev.lode.core.MediaTypes;
@@ -20,6 +22,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -64,6 +68,11 @@ public final class S3ObjectStore implements TypedObjectStore {
 
     /** The presigned URL lifetime when none is given. */
     public static final Duration DEFAULT_PRESIGN = Duration.ofHours(1);
+
+    /** User metadata naming the object's chunk map ({@code x-amz-meta-lode-chunk-map}). */
+    static final String CHUNK_MAP_META = "lode-chunk-map";
+
+    private static final String NO_CHUNK_MAP = "none";
 
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
@@ -120,9 +129,18 @@ public final class S3ObjectStore implements TypedObjectStore {
         }
     }
 
+    /**
+     * Stores {@code in} if its content hashes to {@code expected}. When the tenant already holds
+     * {@code expected}, returns at once ({@code created == false}) without reading {@code in}: a
+     * client that knows its content's hash re-uploads it for the price of one {@code HEAD}.
+     */
     @Override
     public StoredObject putVerified(InputStream in, ObjectId expected, PutOptions options) {
         Objects.requireNonNull(expected, "expected");
+        Optional<StoredObject> held = alreadyHeld(expected);
+        if (held.isPresent()) {
+            return held.get();
+        }
         return store(source(in), expected, options);
     }
 
@@ -139,7 +157,7 @@ public final class S3ObjectStore implements TypedObjectStore {
             if (expected != null && !expected.equals(r.id())) {
                 throw new CorruptObjectException("upload for object " + expected + " to " + this, expected, r.id());
             }
-            boolean created = upload(r.id(), src, options.mediaType().mime());
+            // The chunk map goes first, so that an object that exists always has its map.
             ObjectId mapId = null;
             if (r.chunkMap().chunkCount() > 1) {
                 byte[] map = r.chunkMap().encode();
@@ -152,15 +170,56 @@ public final class S3ObjectStore implements TypedObjectStore {
                         s.partSize(),
                         s.maxObjectSize(),
                         s.chunker())) {
-                    upload(mapId, mapSrc, MediaType.OCTET_STREAM.mime());
+                    upload(mapId, mapSrc, MediaType.OCTET_STREAM.mime(), Map.of(CHUNK_MAP_META, NO_CHUNK_MAP));
                 }
             }
+            boolean created = upload(
+                    r.id(),
+                    src,
+                    options.mediaType().mime(),
+                    Map.of(CHUNK_MAP_META, mapId == null ? NO_CHUNK_MAP : mapId.hex()));
             return new StoredObject(r.id(), r.size(), mapId, r.chunkMap(), created);
         }
     }
 
+    /**
+     * When the tenant already holds {@code expected} (a {@code HEAD}), returns its record without
+     * reading a byte of the caller's stream: nothing would be stored anyway. Empty when the object is
+     * missing or was stored without lode's chunk-map metadata.
+     */
+    private Optional<StoredObject> alreadyHeld(ObjectId expected) {
+        Optional<HeadObjectResponse> head = head(expected);
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        String mapRef = head.get().metadata().get(CHUNK_MAP_META);
+        long size = head.get().contentLength();
+        if (mapRef == null) {
+            return Optional.empty();
+        }
+        if (NO_CHUNK_MAP.equals(mapRef)) {
+            ChunkMap single = size == 0
+                    ? ChunkMap.of(List.of())
+                    : ChunkMap.of(List.of(new ChunkRef(0, Math.toIntExact(size), expected)));
+            return Optional.of(new StoredObject(expected, size, null, single, false));
+        }
+        if (!ObjectId.isValid(mapRef)) {
+            return Optional.empty();
+        }
+        ObjectId mapId = ObjectId.parse(mapRef);
+        try {
+            ChunkMap map = ChunkMap.decode(readAllBytes(mapId));
+            if (map.size() != size) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredObject(expected, size, mapId, map, false));
+        } catch (ObjectNotFoundException | dev.lode.core.FormatException | CorruptObjectException e) {
+            return Optional.empty(); // repaired by the full put below
+        }
+    }
+
     /** Uploads unless the tenant already holds the key; returns whether bytes were sent. */
-    private boolean upload(ObjectId id, UploadSource src, String contentType) {
+    private boolean upload(ObjectId id, UploadSource src, String contentType, Map<String, String> metadata) {
         String key = keyOf(id);
         Optional<HeadObjectResponse> existing = head(id);
         if (existing.isPresent() && existing.get().contentLength() == src.size()) {
@@ -178,6 +237,7 @@ public final class S3ObjectStore implements TypedObjectStore {
                                                 .key(key)
                                                 .contentType(contentType)
                                                 .cacheControl(CACHE_CONTROL)
+                                                .metadata(metadata)
                                                 .contentLength(src.size())
                                                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                                                 .checksumSHA256(checksum),
@@ -186,7 +246,7 @@ public final class S3ObjectStore implements TypedObjectStore {
                 throw failure("put object " + id + " at " + where(key), e);
             }
         } else {
-            stores.uploader().upload(bucket, key, src, contentType, CACHE_CONTROL);
+            stores.uploader().upload(bucket, key, src, contentType, CACHE_CONTROL, metadata);
         }
         return true;
     }

@@ -111,6 +111,31 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void putVerifiedOfAHeldObjectReadsNothingAndReturnsItsChunkMap() {
+        S3ObjectStore store = stores.forTenant("known");
+        byte[] big = random(12, 3 * (int) MIB);
+        byte[] small = random(13, 1000);
+        StoredObject bigPut = store.putBytes(big);
+        StoredObject smallPut = store.putBytes(small);
+        InputStream unreadable = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("must not be read");
+            }
+        };
+        log.clear();
+
+        StoredObject bigAgain = store.putVerified(unreadable, bigPut.id());
+        StoredObject smallAgain = store.putVerified(unreadable, smallPut.id());
+
+        assertThat(bigAgain)
+                .isEqualTo(new StoredObject(bigPut.id(), big.length, bigPut.chunkMapId(), bigPut.chunkMap(), false));
+        assertThat(smallAgain)
+                .isEqualTo(new StoredObject(smallPut.id(), small.length, null, smallPut.chunkMap(), false));
+        assertThat(log.operations()).containsExactlyInAnyOrder("HeadObject", "GetObject", "HeadObject");
+    }
+
+    @Test
     void dedupStaysWithinOneTenant() {
         byte[] data = random(3, 50_000);
         assertThat(stores.forTenant("t1").putBytes(data).created()).isTrue();
@@ -266,7 +291,7 @@ class S3ObjectStoreTest {
         ObjectId wrong = Sha256.of(new byte[] {3});
         assertThatThrownBy(() -> store.putVerified(new ByteArrayInputStream(data), wrong))
                 .isInstanceOf(CorruptObjectException.class);
-        assertThat(log.operations()).isEmpty();
+        assertThat(log.operations()).containsOnly("HeadObject");
         assertThat(store.contains(Sha256.of(data))).isFalse();
         assertThat(store.putVerified(new ByteArrayInputStream(data), Sha256.of(data))
                         .created())
