@@ -1,5 +1,7 @@
 package dev.lode.s3;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -11,6 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -132,6 +136,46 @@ public final class S3Stores implements AutoCloseable {
             return true;
         } catch (SdkException e) {
             throw S3ObjectStore.failure("create bucket " + bucket, e);
+        }
+    }
+
+    /**
+     * Aborts multipart uploads under this bucket's prefix that were started more than {@code
+     * olderThan} ago (uploads cut off by a crash leave parts that S3 bills until aborted); returns
+     * how many were aborted. Younger uploads may still be running and are left alone.
+     */
+    public int abortIncompleteUploads(Duration olderThan) {
+        Instant cutoff = Instant.now().minus(olderThan);
+        String bucket = settings.bucket();
+        String prefix = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
+        int aborted = 0;
+        String keyMarker = null;
+        String uploadMarker = null;
+        try {
+            while (true) {
+                String km = keyMarker;
+                String um = uploadMarker;
+                ListMultipartUploadsResponse page = retrier.call(
+                        "list multipart uploads in " + bucket,
+                        () -> client.listMultipartUploads(b ->
+                                b.bucket(bucket).prefix(prefix).keyMarker(km).uploadIdMarker(um)));
+                for (MultipartUpload u : page.uploads()) {
+                    if (u.initiated() != null && u.initiated().isBefore(cutoff)) {
+                        retrier.call(
+                                "abort multipart upload of " + u.key(),
+                                () -> client.abortMultipartUpload(
+                                        b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId())));
+                        aborted++;
+                    }
+                }
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    return aborted;
+                }
+                keyMarker = page.nextKeyMarker();
+                uploadMarker = page.nextUploadIdMarker();
+            }
+        } catch (SdkException e) {
+            throw S3ObjectStore.failure("abort incomplete multipart uploads in " + bucket, e);
         }
     }
 

@@ -227,6 +227,24 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void incompleteUploadsAreAbortedOnlyOnceOldEnough() {
+        String key = stores.forTenant("crashed").keyOf(Sha256.of(new byte[] {9}));
+        String uploadId = stores.client()
+                .createMultipartUpload(b -> b.bucket("assets").key(key))
+                .uploadId();
+        stores.client()
+                .uploadPart(
+                        b -> b.bucket("assets").key(key).uploadId(uploadId).partNumber(1),
+                        RequestBody.fromBytes(random(14, 1000)));
+        assertThat(multipartUploadsInProgress()).contains(key + " " + uploadId);
+
+        assertThat(stores.abortIncompleteUploads(Duration.ofDays(1))).isZero();
+        assertThat(multipartUploadsInProgress()).contains(key + " " + uploadId);
+        assertThat(stores.abortIncompleteUploads(Duration.ZERO.minusSeconds(5))).isEqualTo(1);
+        assertThat(multipartUploadsInProgress()).isEmpty();
+    }
+
+    @Test
     void rangedReadsReturnExactlyTheRequestedBytes() throws IOException {
         S3ObjectStore store = stores.forTenant("ranges");
         byte[] data = random(8, 1_000_003);
