@@ -24,16 +24,12 @@ class LargeUploadTest {
                         server.settings("big").spoolDir(tmp.resolve("spool")).build())) {
             stores.createBucketIfMissing();
             S3ObjectStore store = stores.forTenant("studio");
-            long t0 = System.nanoTime();
             StoredObject put = store.put(new Generated(size, 600));
-            long t1 = System.nanoTime();
-            System.err.printf("600 MB put: %.1f s%n", (t1 - t0) / 1e9);
 
             assertThat(put.created()).isTrue();
             assertThat(put.size()).isEqualTo(size);
             assertThat(store.size(put.id())).hasValue(size);
             store.verify(put.id());
-            System.err.printf("600 MB verify: %.1f s%n", (System.nanoTime() - t1) / 1e9);
             assertThat(tmp.resolve("spool")).isEmptyDirectory();
         }
     }
