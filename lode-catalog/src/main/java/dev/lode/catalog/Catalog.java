@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #assets()}, {@link #tenants()}, {@link #tenantAssets()} and {@link #uploads()} share one
  * small connection pool.
  *
+ * <p>The backend follows the JDBC URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://HOST/DB}
+ * (several lode servers may share one PostgreSQL catalog; migrations then take an advisory lock so
+ * that only one applies them). Both run the same migration scripts.
+ *
  * <p>SQLite runs in WAL mode, so readers never wait for the writer; writes are serialised inside the
  * process with a lock (SQLite allows one writer, and waiting on a Java lock is cheaper and fairer
  * than SQLite's busy loop). Thread-safe.
@@ -40,6 +44,8 @@ public final class Catalog implements AutoCloseable {
                 setup.add("PRAGMA journal_mode = WAL");
                 setup.add("PRAGMA synchronous = NORMAL");
             }
+        } else if (b.url.startsWith("jdbc:postgresql:")) {
+            loadDriver("org.postgresql.Driver");
         }
         this.pool = new ConnectionPool(b.url, b.poolSize, setup);
         try {

@@ -47,8 +47,36 @@ final class Migrations {
         return out;
     }
 
-    /** Brings the schema to the newest version; returns the version reached. */
+    /** An arbitrary constant naming lode's migration lock among PostgreSQL advisory locks. */
+    private static final long PG_MIGRATION_LOCK = 0x6c6f_6465_6d69_67L;
+
+    /**
+     * Brings the schema to the newest version; returns the version reached. On PostgreSQL a
+     * session advisory lock keeps two servers starting together from applying the same migration.
+     */
     static int migrate(Connection c) throws SQLException {
+        boolean postgres = c.getMetaData()
+                .getDatabaseProductName()
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("postgres");
+        if (!postgres) {
+            return migrateLocked(c);
+        }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + PG_MIGRATION_LOCK + ")");
+            try {
+                return migrateLocked(c);
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + PG_MIGRATION_LOCK + ")");
+            }
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static int migrateLocked(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                     + "version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)");
