@@ -64,6 +64,13 @@ final class PullCommand implements Callable<Integer> {
             description = "No progress output.")
     boolean quiet;
 
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Plugins downloaded at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
     @Option(names = "--download-only", description = "Download and verify into the cache; do not unpack.")
     boolean downloadOnly;
 
@@ -113,6 +120,7 @@ final class PullCommand implements Callable<Integer> {
                 .cacheDir(cache)
                 .runtimeDir(runtime)
                 .rate(bytesPerSecond)
+                .maxConcurrent(jobs)
                 .listener(printer)
                 .build()) {
             java.util.List<java.util.concurrent.CompletableFuture<?>> futures = new java.util.ArrayList<>();

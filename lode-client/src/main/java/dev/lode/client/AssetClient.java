@@ -121,6 +121,11 @@ public final class AssetClient implements AutoCloseable {
     }
 
     private Job submit(long pluginId, URI manifestUrl, int priority, boolean install) {
+        String scheme = manifestUrl.getScheme();
+        if (!("http".equals(scheme) || "https".equals(scheme)) || manifestUrl.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "manifest URL must be an absolute http(s) URL with a host, got " + manifestUrl);
+        }
         Job fresh = new Job(pluginId, manifestUrl, null, priority, seq.incrementAndGet(), install);
         Job existing = active.putIfAbsent(pluginId, fresh);
         if (existing != null) {

@@ -222,6 +222,16 @@ class AssetClientTest {
     }
 
     @Test
+    void aManifestUrlWithoutHostOrHttpSchemeIsRefusedAtOnce() {
+        AssetClient client = client();
+        assertThatThrownBy(() -> client.fetch(URI.create("ftp://host/plugins/1/manifest"), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("absolute http(s) URL");
+        assertThatThrownBy(() -> client.fetch(URI.create("http:35999//127.0.0.1/plugins/1/manifest"), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void serverErrorsAreRetriedWithBackoffThenSucceed() throws Exception {
         pack("fx", 12, "1.0", null, 1, 5000, 8);
         BundleServer server = keep(new BundleServer(plugins()));
