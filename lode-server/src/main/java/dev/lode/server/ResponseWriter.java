@@ -175,7 +175,7 @@ final class ResponseWriter {
                 }
                 length += r.length();
                 if (!ex.isHead() && r.length() > 0) {
-                    parts.add(open(rep.source(), r));
+                    parts.add(open(rep.source(), rep.size(), r));
                 }
             }
             if (boundary != null) {
@@ -219,9 +219,14 @@ final class ResponseWriter {
     }
 
     /** A zero-copy file region (plain HTTP) or a chunked copy (TLS) of {@code r}. */
-    private Object open(Representation.Source src, ByteRange r) {
+    private Object open(Representation.Source src, long size, ByteRange r) {
         return switch (src) {
             case Representation.Source.Bytes b -> Unpooled.wrappedBuffer(b.bytes(), (int) r.offset(), (int) r.length());
+            case Representation.Source.StoreObject o
+            when size <= SmallObjectCache.MAX_OBJECT -> {
+                byte[] bytes = server.smallObjects().get(o.id());
+                yield Unpooled.wrappedBuffer(bytes, (int) r.offset(), (int) r.length());
+            }
             case Representation.Source.StoreObject o -> region(server.store().openFileChannel(o.id()), r);
             case Representation.Source.File f -> {
                 try {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Everything a request handler needs, shared by all connections of one server. */
 final class ServerContext implements AutoCloseable {
     private final LocalObjectStore store;
+    private final SmallObjectCache smallObjects;
     private final Catalog catalog;
     private final AssetService assets;
     private final TenantService tenants;
@@ -24,6 +25,7 @@ final class ServerContext implements AutoCloseable {
 
     private ServerContext(LodeServer.Builder b, boolean tls, LocalObjectStore store, Catalog catalog) {
         this.store = store;
+        this.smallObjects = new SmallObjectCache(store, 64L << 20);
         this.catalog = catalog;
         this.metrics = new Metrics();
         Path tmp = b.dataDir.resolve("tmp");
@@ -53,6 +55,10 @@ final class ServerContext implements AutoCloseable {
 
     LocalObjectStore store() {
         return store;
+    }
+
+    SmallObjectCache smallObjects() {
+        return smallObjects;
     }
 
     Catalog catalog() {
