@@ -55,6 +55,12 @@ final class PackCommand implements Callable<Integer> {
                     "Compress incompressible files at --level too (default: they get level 1, same size, less CPU).")
     boolean exactLevel;
 
+    @Option(
+            names = "--sync",
+            description = "Force the output to disk before it is renamed into place (slower; the output is"
+                    + " verified by every reader anyway).")
+    boolean sync;
+
     @Option(names = "--sign", paramLabel = "KEY.pem", description = "RSA or Ed25519 private key (PEM) to sign with.")
     Path key;
 
@@ -68,7 +74,8 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginPacker.Builder b = PluginPacker.builder().level(level).adaptive(!exactLevel);
+        PluginPacker.Builder b =
+                PluginPacker.builder().level(level).adaptive(!exactLevel).sync(sync);
         if (pluginId != null) {
             b.pluginId(pluginId);
         }
