@@ -4,6 +4,7 @@ import dev.lode.bundle.BundleManifest;
 import dev.lode.core.FormatException;
 import dev.lode.core.LodeException;
 import dev.lode.core.ObjectId;
+import dev.lode.core.Quietly;
 import dev.lode.core.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +77,7 @@ final class PluginDownload {
             path = client.runtime.install(id, m.version(), sha, zip);
         } catch (LodeException e) {
             // A bundle that hashes right but is unsafe to unpack is useless: drop it from the cache.
-            deleteQuietly(zip);
+            Quietly.delete(zip);
             throw new DownloadException(
                     "bundle " + m.bundle().name() + " of plugin " + id + " refused: " + e.getMessage(), false, e);
         } catch (IOException e) {
@@ -161,7 +162,7 @@ final class PluginDownload {
                     Files.move(part, client.cache.zip(sha), StandardCopyOption.ATOMIC_MOVE);
                     return;
                 }
-                deleteQuietly(part);
+                Quietly.delete(part);
                 mismatches++;
                 String msg = "bundle " + m.bundle().name() + " from " + url + ": hash mismatch, expected " + sha
                         + " but got " + actual;
@@ -179,7 +180,7 @@ final class PluginDownload {
                 sleep(retry.backoff(attempt));
             } catch (IOException e) {
                 // Writing the cache failed (disk full, permissions): no retry, no partial file.
-                deleteQuietly(part);
+                Quietly.delete(part);
                 throw new DownloadException("cannot write " + part + ": " + describe(e), false, e);
             }
         }
@@ -488,14 +489,6 @@ final class PluginDownload {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // best effort
         }
     }
 

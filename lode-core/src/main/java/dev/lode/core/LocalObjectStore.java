@@ -162,7 +162,7 @@ public final class LocalObjectStore implements ObjectStore {
             return new StoredObject(r.id(), r.size(), mapId, r.chunkMap(), created);
         } finally {
             if (!moved) {
-                deleteQuietly(temp);
+                Quietly.delete(temp);
             }
         }
     }
@@ -171,7 +171,7 @@ public final class LocalObjectStore implements ObjectStore {
     private boolean commit(Path temp, ObjectId id, long size) {
         Path target = pathOf(id);
         if (Files.exists(target)) {
-            deleteQuietly(temp);
+            Quietly.delete(temp);
             return false;
         }
         try {
@@ -185,7 +185,7 @@ public final class LocalObjectStore implements ObjectStore {
                 forceDirectory(target.getParent());
             }
         } catch (FileAlreadyExistsException e) {
-            deleteQuietly(temp);
+            Quietly.delete(temp);
             return false;
         } catch (IOException e) {
             throw StoreException.io("store object " + id + " at", target, e);
@@ -255,7 +255,7 @@ public final class LocalObjectStore implements ObjectStore {
             }
             ch.position(range.offset());
         } catch (IOException e) {
-            closeQuietly(ch);
+            Quietly.close(ch);
             throw StoreException.io("read object " + id + " at", pathOf(id), e);
         }
         return new BoundedInputStream(Channels.newInputStream(ch), range.length());
@@ -372,27 +372,11 @@ public final class LocalObjectStore implements ObjectStore {
             for (Path p : s) {
                 FileTime t = Files.getLastModifiedTime(p);
                 if (t.toInstant().isBefore(cutoff)) {
-                    deleteQuietly(p);
+                    Quietly.delete(p);
                 }
             }
         } catch (IOException e) {
             // Best effort: stale temporaries only waste space.
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // Best effort.
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // Best effort.
         }
     }
 

@@ -9,6 +9,7 @@ import dev.lode.core.MediaTypes;
 import dev.lode.core.ObjectDigester;
 import dev.lode.core.ObjectId;
 import dev.lode.core.ObjectNotFoundException;
+import dev.lode.core.Quietly;
 import dev.lode.core.Sha256;
 import dev.lode.core.StoreException;
 import dev.lode.core.StoreStats;
@@ -337,7 +338,7 @@ public final class S3ObjectStore implements TypedObjectStore {
         long total = totalOf(in.response().contentRange(), in.response().contentLength());
         if (total >= 0 && !range.fitsIn(total)) {
             in.abort();
-            closeQuietly(in);
+            Quietly.close(in);
             checkRange(id, range, total);
         }
         return in;
@@ -521,14 +522,6 @@ public final class S3ObjectStore implements TypedObjectStore {
     static StoreException failure(String action, SdkException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new StoreException("cannot " + action + ": " + why, e);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // Best effort.
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.lode.core.Chunker;
 import dev.lode.core.ChunkerConfig;
 import dev.lode.core.ObjectDigester;
 import dev.lode.core.ObjectId;
+import dev.lode.core.Quietly;
 import dev.lode.core.Sha256;
 import dev.lode.core.StoreException;
 import java.io.ByteArrayOutputStream;
@@ -90,15 +91,15 @@ final class UploadSource implements AutoCloseable {
             result = pass.finish();
             parts = pass.parts;
         } catch (IOException e) {
-            closeQuietly(out);
-            deleteQuietly(spool);
+            Quietly.close(out);
+            Quietly.delete(spool);
             throw new StoreException(
                     "cannot read upload" + (spool == null ? "" : " (spooling to " + spool + ")") + ": "
                             + e.getMessage(),
                     e);
         } catch (RuntimeException e) {
-            closeQuietly(out);
-            deleteQuietly(spool);
+            Quietly.close(out);
+            Quietly.delete(spool);
             throw e;
         }
         return spool == null
@@ -202,26 +203,7 @@ final class UploadSource implements AutoCloseable {
     @Override
     public void close() {
         if (ownsFile) {
-            deleteQuietly(file);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // Best effort: a stray spool file only wastes space.
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // Best effort.
+            Quietly.delete(file);
         }
     }
 

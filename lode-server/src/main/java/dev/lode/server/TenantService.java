@@ -9,6 +9,7 @@ import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
 import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
+import dev.lode.core.Quietly;
 import dev.lode.core.Sha256;
 import dev.lode.core.StoredObject;
 import java.io.IOException;
@@ -153,7 +154,7 @@ final class TenantService {
             throw new UncheckedIOException(
                     "part " + number + " of upload " + uploadId + " failed: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(temp);
+            Quietly.delete(temp);
         }
     }
 
@@ -289,22 +290,11 @@ final class TenantService {
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
-                deleteQuietly(p);
+                Quietly.delete(p);
             }
         } catch (IOException e) {
             // best effort
         }
-        deleteQuietly(dir);
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // best effort
-        }
+        Quietly.delete(dir);
     }
 }
