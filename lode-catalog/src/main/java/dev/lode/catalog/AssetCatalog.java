@@ -12,6 +12,9 @@ import java.util.Optional;
 
 /** The {@code assets} table (logical id → object) and precomputed encodings of objects. */
 public final class AssetCatalog {
+    /** The owner {@link #publicObjectOwner} names for the server's own assets (no tenant's name is empty). */
+    public static final String SERVER_OWNER = "";
+
     private final Catalog catalog;
 
     AssetCatalog(Catalog catalog) {
@@ -138,24 +141,23 @@ public final class AssetCatalog {
     }
 
     /**
-     * Whether {@code id} may be served to anyone at {@code /objects/{id}}: it is the object of a
-     * logical asset (those are public), of a public tenant artifact, or a precomputed encoding of
-     * one. Objects of private tenant artifacts are not, even to someone who knows their hash.
+     * Who owns {@code id} if it is the object, or a precomputed encoding, of a public asset: a
+     * tenant's name, or {@link #SERVER_OWNER} for the server's own assets (which are all public).
      */
-    public boolean isPublicObject(ObjectId id) {
+    public Optional<String> publicObjectOwner(ObjectId id) {
         return catalog.read(c -> {
-            String sql = "SELECT 1 FROM assets WHERE object_id = ?"
-                    + " UNION ALL SELECT 1 FROM tenant_assets WHERE object_id = ? AND is_public = 1"
-                    + " UNION ALL SELECT 1 FROM asset_encodings e JOIN assets a ON a.object_id = e.object_id"
+            String sql = "SELECT '' FROM assets WHERE object_id = ?"
+                    + " UNION ALL SELECT tenant FROM tenant_assets WHERE object_id = ? AND is_public = 1"
+                    + " UNION ALL SELECT '' FROM asset_encodings e JOIN assets a ON a.object_id = e.object_id"
                     + " WHERE e.encoded_id = ?"
-                    + " UNION ALL SELECT 1 FROM asset_encodings e JOIN tenant_assets t ON t.object_id = e.object_id"
-                    + " WHERE e.encoded_id = ? AND t.is_public = 1";
+                    + " UNION ALL SELECT t.tenant FROM asset_encodings e JOIN tenant_assets t"
+                    + " ON t.object_id = e.object_id WHERE e.encoded_id = ? AND t.is_public = 1";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 1; i <= 4; i++) {
                     ps.setString(i, id.hex());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
                 }
             }
         });

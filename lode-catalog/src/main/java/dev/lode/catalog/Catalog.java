@@ -75,6 +75,14 @@ public final class Catalog implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Whether this is a SQLite file, which one process owns, rather than a database server that
+     * several lode processes may write at once.
+     */
+    public boolean isSqlite() {
+        return url.startsWith("jdbc:sqlite:");
+    }
+
     /** The schema version after migration. */
     public int schemaVersion() {
         return schemaVersion;

@@ -1,6 +1,6 @@
 package dev.lode.cli;
 
-import dev.lode.core.LocalObjectStore;
+import dev.lode.core.ObjectStores;
 import dev.lode.core.TreeIngester;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class IngestCommand implements Callable<Integer> {
     Path dir;
 
     @Mixin
-    DataOptions data;
+    StoreOptions storage;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Files ingested at once (default: number of cores).")
     Integer jobs;
@@ -41,8 +41,8 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new CliException("not a folder: " + dir);
         }
-        try (LocalObjectStore store = data.openStore()) {
-            TreeIngester.Builder b = TreeIngester.builder(store);
+        try (ObjectStores stores = storage.openStores()) {
+            TreeIngester.Builder b = TreeIngester.builder(stores.shared());
             if (jobs != null) {
                 b.parallelism(jobs);
             }

@@ -1,5 +1,8 @@
 package dev.lode.cli;
 
+import dev.lode.catalog.Catalog;
+import dev.lode.core.ObjectStores;
+import dev.lode.core.Quietly;
 import dev.lode.server.LodeServer;
 import dev.lode.server.PluginChange;
 import java.nio.file.Path;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve assets, objects, plugins and tenant uploads over HTTP(S).",
-            "With no flags: port 37015 on all interfaces, data folder with store and SQLite catalog."
+            "With no flags: port 37015 on all interfaces, data folder with store and SQLite catalog.",
+            "Several servers can share one S3-compatible bucket (--store s3://...) and one PostgreSQL",
+            "catalog (--catalog jdbc:postgresql://...): each sees the others' uploads."
         })
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default ${DEFAULT-VALUE}).")
@@ -26,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     String bind = "0.0.0.0";
 
     @Mixin
-    DataOptions data;
+    StoreOptions storage;
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "Serve plugins packed into DIR (watched).")
     Path plugins;
@@ -83,25 +88,57 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: the bind address, or this machine's address when binding all).")
     String publicHost;
 
-    @Override
-    public Integer call() throws Exception {
+    /** A running server and what it opened, closed together. */
+    record Running(LodeServer server, ObjectStores stores, Catalog catalog) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            Quietly.close(catalog);
+            Quietly.close(stores);
+        }
+    }
+
+    /** Opens the store and catalog and starts the server (used by {@link #call} and tests). */
+    Running start() {
         if (announceUdp != null && plugins == null) {
             throw new CliException("--announce-udp needs --plugins DIR (it announces plugins)", 2);
         }
-        String key = adminKey != null ? adminKey : System.getenv("LODE_ADMIN_KEY");
-        LodeServer.Builder b = LodeServer.builder(data.dataDir())
-                .port(port)
-                .bind(bind)
-                .pluginsDir(plugins)
-                .stageFrom(stageFrom, dev.lode.server.Durations.parse(stageTimeout))
-                .adminKey(key == null || key.isBlank() ? null : key)
-                .cdnBase(cdnBase)
-                .tls(tlsCert, tlsKey)
-                .idleTimeout(dev.lode.server.Durations.parse(idleTimeout));
-        if (corsOrigins != null && !corsOrigins.isEmpty()) {
-            b.corsOrigins(corsOrigins);
+        String key = adminKey();
+        ObjectStores stores = storage.openStores();
+        Catalog catalog = null;
+        try {
+            catalog = storage.openCatalog();
+            LodeServer.Builder b = LodeServer.builder(storage.dataDir())
+                    .port(port)
+                    .bind(bind)
+                    .stores(stores)
+                    .catalog(catalog)
+                    .pluginsDir(plugins)
+                    .stageFrom(stageFrom, dev.lode.server.Durations.parse(stageTimeout))
+                    .adminKey(key)
+                    .cdnBase(cdnBase)
+                    .tls(tlsCert, tlsKey)
+                    .idleTimeout(dev.lode.server.Durations.parse(idleTimeout));
+            if (corsOrigins != null && !corsOrigins.isEmpty()) {
+                b.corsOrigins(corsOrigins);
+            }
+            return new Running(b.build().start(), stores, catalog);
+        } catch (RuntimeException e) {
+            Quietly.close(catalog);
+            Quietly.close(stores);
+            throw e;
         }
-        LodeServer server = b.build().start();
+    }
+
+    private String adminKey() {
+        String key = adminKey != null ? adminKey : System.getenv("LODE_ADMIN_KEY");
+        return key == null || key.isBlank() ? null : key;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Running running = start();
+        LodeServer server = running.server();
         PluginAnnouncements announcements = null;
         if (announceUdp != null) {
             String host = publicHost != null ? publicHost : defaultPublicHost();
@@ -117,26 +154,21 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("lode serve: shutting down");
-            if (toClose != null) {
-                try {
-                    toClose.close();
-                } catch (Exception e) {
-                    // shutting down anyway
-                }
-            }
-            server.close();
+            Quietly.close(toClose);
+            running.close();
             stopped.countDown();
         }));
         server.plugins()
                 .ifPresent(reg -> reg.addListener(c -> System.err.println("lode serve: plugin " + describe(c))));
         System.err.printf(
-                "lode serve: listening on %s://%s:%d (%s), data %s%s%n",
+                "lode serve: listening on %s://%s:%d (%s), store %s, catalog %s%s%n",
                 tlsCert != null ? "https" : "http",
                 bind,
                 server.port(),
                 server.usesEpoll() ? "epoll" : "nio",
-                data.dataDir().toAbsolutePath(),
-                key == null ? " (no admin key: PUT/DELETE /assets disabled)" : "");
+                storage.describeStore(),
+                storage.describeCatalog(),
+                adminKey() == null ? " (no admin key: PUT/DELETE /assets disabled)" : "");
         stopped.await();
         return 0;
     }

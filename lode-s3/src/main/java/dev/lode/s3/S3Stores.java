@@ -1,7 +1,10 @@
 package dev.lode.s3;
 
+import dev.lode.core.ObjectStores;
+import dev.lode.core.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -21,10 +24,14 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * One bucket and the clients that reach it; hands out a {@link S3ObjectStore} per tenant, all
- * sharing one connection pool. Thread-safe; close it when done (the per-tenant stores need not be
- * closed).
+ * sharing one connection pool, and one for the server's own assets under {@code
+ * [PREFIX/]_server/objects/} (no tenant id starts with '_'). Thread-safe; close it when done (the
+ * per-tenant stores need not be closed).
  */
-public final class S3Stores implements AutoCloseable {
+public final class S3Stores implements ObjectStores {
+    /** The key segment of the server's own assets; never a valid tenant id. */
+    static final String SERVER_SEGMENT = "_server";
+
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final S3Settings settings;
@@ -33,6 +40,8 @@ public final class S3Stores implements AutoCloseable {
     private final S3Presigner presigner;
     private final Retrier retrier;
     private final MultipartUploader uploader;
+    private final ConcurrentHashMap<String, S3ObjectStore> tenants = new ConcurrentHashMap<>();
+    private final S3ObjectStore shared;
 
     private S3Stores(S3Settings settings) {
         this.settings = settings;
@@ -79,6 +88,11 @@ public final class S3Stores implements AutoCloseable {
         this.presigner = presignerBuilder.build();
         this.retrier = new Retrier(settings.retry());
         this.uploader = new MultipartUploader(client, uploads, retrier, settings.uploadConcurrency());
+        this.shared = new S3ObjectStore(this, SERVER_SEGMENT, base() + SERVER_SEGMENT + "/objects/");
+    }
+
+    private String base() {
+        return settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
     }
 
     /** Opens clients for the bucket in {@code settings} (no request is made yet). */
@@ -100,8 +114,25 @@ public final class S3Stores implements AutoCloseable {
      */
     public S3ObjectStore forTenant(String tenantId) {
         checkTenant(tenantId);
-        String base = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
-        return new S3ObjectStore(this, tenantId, base + tenantId + "/objects/");
+        return tenants.computeIfAbsent(tenantId, t -> new S3ObjectStore(this, t, base() + t + "/objects/"));
+    }
+
+    /** The store of the server's own assets, under {@code [PREFIX/]_server/objects/}. */
+    @Override
+    public S3ObjectStore shared() {
+        return shared;
+    }
+
+    /** Same as {@link #forTenant}. */
+    @Override
+    public S3ObjectStore tenant(String tenant) {
+        return forTenant(tenant);
+    }
+
+    /** False: every tenant has its own key prefix. */
+    @Override
+    public boolean isSingle() {
+        return false;
     }
 
     /** Whether {@code tenantId} is usable as a tenant's key segment. */
@@ -113,6 +144,32 @@ public final class S3Stores implements AutoCloseable {
         if (!isValidTenant(tenantId)) {
             throw new IllegalArgumentException("not a tenant id (1-128 of A-Z a-z 0-9 . _ -, starting with a"
                     + " letter or digit): '" + tenantId + "'");
+        }
+    }
+
+    /**
+     * Checks that the bucket exists and these credentials reach it.
+     *
+     * @throws StoreException naming the bucket and endpoint when it does not, or cannot be reached
+     */
+    public void requireBucket() {
+        String bucket = settings.bucket();
+        String where =
+                "bucket " + bucket + settings.endpoint().map(e -> " at " + e).orElse("");
+        try {
+            retrier.call("look up " + where, () -> client.headBucket(b -> b.bucket(bucket)));
+        } catch (NoSuchBucketException e) {
+            throw new StoreException(where + " does not exist", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new StoreException(where + " does not exist", e);
+            }
+            if (e.statusCode() == 403) {
+                throw new StoreException("access to " + where + " denied: check the credentials", e);
+            }
+            throw S3ObjectStore.failure("look up " + where, e);
+        } catch (SdkException e) {
+            throw S3ObjectStore.failure("look up " + where, e);
         }
     }
 

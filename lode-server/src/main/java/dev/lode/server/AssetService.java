@@ -2,13 +2,16 @@ package dev.lode.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lode.catalog.AssetCatalog;
 import dev.lode.catalog.AssetRecord;
 import dev.lode.catalog.Catalog;
 import dev.lode.catalog.EncodedVariant;
-import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
+import dev.lode.core.ObjectStores;
 import dev.lode.core.StoredObject;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,22 +26,36 @@ final class AssetService {
     /** Asset ids: one URL segment of letters, digits, {@code . _ -}, not starting with a dot. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}");
 
-    private final LocalObjectStore store;
+    private final ObjectStores stores;
     private final Catalog catalog;
     private final Precompressor precompressor;
     private final Stager stager;
-    private final Cache<String, AssetRecord> records =
-            Caffeine.newBuilder().maximumSize(100_000).build();
-    private final Cache<ObjectId, List<EncodedVariant>> encodings =
-            Caffeine.newBuilder().maximumSize(100_000).build();
-    private final Cache<ObjectId, Boolean> publicObjects =
-            Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, AssetRecord> records;
+    private final Cache<ObjectId, List<EncodedVariant>> encodings;
+    private final Cache<ObjectId, ObjectStore> publicObjects;
 
-    AssetService(LocalObjectStore store, Catalog catalog, Precompressor precompressor, Stager stager) {
-        this.store = store;
+    AssetService(ObjectStores stores, Catalog catalog, Precompressor precompressor, Stager stager, Duration cacheTtl) {
+        this.stores = stores;
         this.catalog = catalog;
         this.precompressor = precompressor;
         this.stager = stager;
+        this.records = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(cacheTtl)
+                .build();
+        this.encodings = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(cacheTtl)
+                .build();
+        this.publicObjects = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(cacheTtl)
+                .build();
+    }
+
+    /** The store of the server's own assets. */
+    ObjectStore store() {
+        return stores.shared();
     }
 
     boolean stagingEnabled() {
@@ -50,9 +67,9 @@ final class AssetService {
         return Optional.ofNullable(records.getIfPresent(id));
     }
 
-    /** Whether {@code id} is known, without I/O, to be the object of something public. */
-    boolean knownPublic(ObjectId id) {
-        return Boolean.TRUE.equals(publicObjects.getIfPresent(id));
+    /** The store of {@code id} if it is known, without I/O, to be the object of something public. */
+    Optional<ObjectStore> knownPublic(ObjectId id) {
+        return Optional.ofNullable(publicObjects.getIfPresent(id));
     }
 
     Optional<AssetRecord> find(String id) {
@@ -78,8 +95,9 @@ final class AssetService {
 
     /** Stores (or replaces) asset {@code id} with the bytes of {@code body}. */
     AssetRecord put(String id, InputStream body, String mediaType) {
+        ObjectStore store = stores.shared();
         StoredObject so = store.put(body);
-        encodings.put(so.id(), List.copyOf(precompressor.precompute(so.id(), so.size(), mediaType)));
+        encodings.put(so.id(), List.copyOf(precompressor.precompute(store, so.id(), so.size(), mediaType)));
         AssetRecord r = catalog.assets().put(id, so.id(), so.size(), mediaType);
         records.put(id, r);
         publicObjects.invalidate(so.id());
@@ -98,16 +116,18 @@ final class AssetService {
         return encodings.get(id, k -> List.copyOf(catalog.assets().encodings(k)));
     }
 
-    boolean isPublicObject(ObjectId id) {
-        Boolean known = publicObjects.getIfPresent(id);
+    /** The store holding {@code id} if it is the object (or an encoding) of a public asset. */
+    Optional<ObjectStore> publicObject(ObjectId id) {
+        ObjectStore known = publicObjects.getIfPresent(id);
         if (known != null) {
-            return known;
+            return Optional.of(known);
         }
-        boolean pub = catalog.assets().isPublicObject(id);
-        if (pub) {
-            publicObjects.put(id, true); // cache only positives: a later upload may make one public
-        }
-        return pub;
+        Optional<ObjectStore> found = catalog.assets()
+                .publicObjectOwner(id)
+                .map(owner -> owner.equals(AssetCatalog.SERVER_OWNER) ? stores.shared() : stores.tenant(owner));
+        // cache only positives: a later upload may make one public
+        found.ifPresent(s -> publicObjects.put(id, s));
+        return found;
     }
 
     void forgetPublic(ObjectId id) {

@@ -1,7 +1,7 @@
 package dev.lode.server;
 
 import dev.lode.catalog.Catalog;
-import dev.lode.core.LocalObjectStore;
+import dev.lode.core.ObjectStores;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -104,7 +104,7 @@ public final class LodeServer implements AutoCloseable {
                                         .setMaxHeaderSize(config.maxHeaderBytes)
                                         .setMaxChunkSize(256 * 1024)));
                         p.addLast("continue", new HttpServerExpectContinueHandler());
-                        if (ssl != null) {
+                        if (ssl != null || !ctx.localStore()) {
                             p.addLast("chunked", new ChunkedWriteHandler());
                         }
                         p.addLast("lode", new HttpHandler(ctx));
@@ -152,9 +152,9 @@ public final class LodeServer implements AutoCloseable {
         return ctx.catalog();
     }
 
-    /** The object store this server uses. */
-    public LocalObjectStore store() {
-        return ctx.store();
+    /** The object stores this server uses. */
+    public ObjectStores stores() {
+        return ctx.stores();
     }
 
     /** Fetches from the staging source so far. */
@@ -210,6 +210,8 @@ public final class LodeServer implements AutoCloseable {
         int maxHeaderBytes = 16 * 1024;
         int maxInitialLineBytes = 8 * 1024;
         int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ObjectStores stores;
+        Catalog catalog;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
@@ -331,6 +333,33 @@ public final class LodeServer implements AutoCloseable {
             }
             this.ioThreads = n;
             return this;
+        }
+
+        /**
+         * Keep objects in these stores (an S3 bucket, say) instead of the local {@code DATA/store}.
+         * The caller keeps ownership: the server does not close them.
+         */
+        public Builder stores(ObjectStores stores) {
+            this.stores = Objects.requireNonNull(stores, "stores");
+            return this;
+        }
+
+        /**
+         * Use this catalog (PostgreSQL, say) instead of {@code DATA/catalog.db}. The caller keeps
+         * ownership: the server does not close it.
+         */
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog, "catalog");
+            return this;
+        }
+
+        /**
+         * How long a catalog record may be served from memory. A SQLite file belongs to this process,
+         * which invalidates its cache on every write; a database shared with other servers may
+         * change under it, so records are re-read after two seconds.
+         */
+        Duration catalogCacheTtl() {
+            return catalog == null || catalog.isSqlite() ? Duration.ofHours(1) : Duration.ofSeconds(2);
         }
 
         public LodeServer build() {

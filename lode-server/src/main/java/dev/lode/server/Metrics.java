@@ -43,6 +43,7 @@ final class Metrics {
         return stagingFetches.sum();
     }
 
+    /** Renders every metric; {@code store} is null when the store's totals are not cheap to get. */
     String render(Catalog catalog, Supplier<StoreStats> store, int plugins) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("# HELP lode_http_requests_total HTTP requests answered, by status code.\n");
@@ -58,9 +59,11 @@ final class Metrics {
         counter(sb, "lode_http_request_body_bytes_total", "Request body bytes received.", bytesIn.sum());
         counter(sb, "lode_staging_fetches_total", "Fetches from the staging source.", stagingFetches.sum());
         counter(sb, "lode_staging_failures_total", "Failed fetches from the staging source.", stagingFailures.sum());
-        StoreStats s = store.get();
-        gauge(sb, "lode_store_objects", "Objects in the store.", s.objects());
-        gauge(sb, "lode_store_bytes", "Bytes in the store.", s.bytes());
+        if (store != null) { // a remote store would be listed whole on every scrape: left out
+            StoreStats s = store.get();
+            gauge(sb, "lode_store_objects", "Objects in the store.", s.objects());
+            gauge(sb, "lode_store_bytes", "Bytes in the store.", s.bytes());
+        }
         gauge(sb, "lode_plugins", "Plugins being served.", plugins);
         sb.append("# HELP lode_tenant_logical_bytes Bytes uploaded by a tenant, before dedup.\n");
         sb.append("# TYPE lode_tenant_logical_bytes gauge\n");

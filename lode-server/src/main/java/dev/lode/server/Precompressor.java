@@ -6,9 +6,9 @@ import com.aayushatharva.brotli4j.encoder.Encoder;
 import dev.lode.catalog.Catalog;
 import dev.lode.catalog.EncodedVariant;
 import dev.lode.core.ByteRange;
-import dev.lode.core.LocalObjectStore;
 import dev.lode.core.MediaTypes;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
 import dev.lode.core.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,12 +39,10 @@ final class Precompressor {
      */
     static final long MAX_SIZE = 256L << 20;
 
-    private final LocalObjectStore store;
     private final Catalog catalog;
     private final Path tmp;
 
-    Precompressor(LocalObjectStore store, Catalog catalog, Path tmp) {
-        this.store = store;
+    Precompressor(Catalog catalog, Path tmp) {
         this.catalog = catalog;
         this.tmp = tmp;
     }
@@ -70,8 +68,11 @@ final class Precompressor {
         return BROTLI ? List.of("br", "gzip") : List.of("gzip");
     }
 
-    /** Precomputes the variants of {@code id} if its type is compressible; returns those kept. */
-    List<EncodedVariant> precompute(ObjectId id, long size, String mediaType) {
+    /**
+     * Precomputes the variants of {@code id} if its type is compressible, storing them beside it in
+     * {@code store}; returns those kept.
+     */
+    List<EncodedVariant> precompute(ObjectStore store, ObjectId id, long size, String mediaType) {
         List<EncodedVariant> out = new ArrayList<>();
         if (size < 256 || size > MAX_SIZE || !MediaTypes.isCompressible(stripParams(mediaType))) {
             return out;
@@ -80,7 +81,7 @@ final class Precompressor {
             return catalog.assets().encodings(id);
         }
         for (String enc : encodings()) {
-            EncodedVariant v = encode(id, size, enc);
+            EncodedVariant v = encode(store, id, size, enc);
             if (v != null) {
                 catalog.assets().putEncoding(v);
                 out.add(v);
@@ -89,7 +90,7 @@ final class Precompressor {
         return out;
     }
 
-    private EncodedVariant encode(ObjectId id, long size, String encoding) {
+    private EncodedVariant encode(ObjectStore store, ObjectId id, long size, String encoding) {
         Path temp = null;
         try {
             Files.createDirectories(tmp);

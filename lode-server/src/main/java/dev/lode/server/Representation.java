@@ -1,6 +1,7 @@
 package dev.lode.server;
 
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
 import java.nio.file.Path;
 
 /**
@@ -25,8 +26,8 @@ record Representation(
         boolean varyEncoding) {
     /** Where the bytes of a representation are. */
     sealed interface Source {
-        /** An object of the local store. */
-        record StoreObject(ObjectId id) implements Source {}
+        /** An object of one of the server's stores. */
+        record StoreObject(ObjectStore store, ObjectId id) implements Source {}
 
         /** A file outside the store (plugin bundles). */
         record File(Path path) implements Source {}

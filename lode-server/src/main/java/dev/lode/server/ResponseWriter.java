@@ -3,9 +3,11 @@ package dev.lode.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lode.core.ByteRange;
+import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectNotFoundException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes responses on the event loop: JSON replies, and representations through RFC 9110
  * conditionals and ranges (single, {@code multipart/byteranges}, 416), with bodies sent as
- * zero-copy file regions ({@code sendfile}) or, under TLS, chunked copies. Adds the headers every
+ * zero-copy file regions ({@code sendfile}) or, under TLS, chunked copies; objects of a remote
+ * store (S3) are streamed by {@link RemoteRangeInput}. Adds the headers every
  * response carries: {@code Date}, {@code Server}, CORS, {@code Cross-Origin-Resource-Policy} and
  * {@code Connection}.
  */
@@ -175,7 +178,7 @@ final class ResponseWriter {
                 }
                 length += r.length();
                 if (!ex.isHead() && r.length() > 0) {
-                    parts.add(open(rep.source(), rep.size(), r));
+                    parts.add(open(rep.source(), rep.size(), r, ex.ctx.channel()));
                 }
             }
             if (boundary != null) {
@@ -219,15 +222,17 @@ final class ResponseWriter {
     }
 
     /** A zero-copy file region (plain HTTP) or a chunked copy (TLS) of {@code r}. */
-    private Object open(Representation.Source src, long size, ByteRange r) {
+    private Object open(Representation.Source src, long size, ByteRange r, Channel channel) {
         return switch (src) {
             case Representation.Source.Bytes b -> Unpooled.wrappedBuffer(b.bytes(), (int) r.offset(), (int) r.length());
             case Representation.Source.StoreObject o
             when size <= SmallObjectCache.MAX_OBJECT -> {
-                byte[] bytes = server.smallObjects().get(o.id());
+                byte[] bytes = server.smallObjects().get(o.store(), o.id());
                 yield Unpooled.wrappedBuffer(bytes, (int) r.offset(), (int) r.length());
             }
-            case Representation.Source.StoreObject o -> region(server.store().openFileChannel(o.id()), r);
+            case Representation.Source.StoreObject o
+            when o.store() instanceof LocalObjectStore local -> region(local.openFileChannel(o.id()), r);
+            case Representation.Source.StoreObject o -> new RemoteRangeInput(o.store(), o.id(), r, channel);
             case Representation.Source.File f -> {
                 try {
                     yield region(FileChannel.open(f.path(), StandardOpenOption.READ), r);

@@ -4,6 +4,7 @@ import dev.lode.catalog.AssetRecord;
 import dev.lode.catalog.EncodedVariant;
 import dev.lode.core.MediaTypes;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -114,7 +116,7 @@ final class Routes {
         String text = server.metrics()
                 .render(
                         server.catalog(),
-                        server.store()::stats,
+                        server.localStore() ? server.stores().shared()::stats : null,
                         server.plugins() == null ? 0 : server.plugins().all().size());
         return new Reply.Json(200, new ResponseWriter.RawText(text, "text/plain; version=0.0.4; charset=utf-8"));
     }
@@ -201,11 +203,12 @@ final class Routes {
     }
 
     Representation assetRepresentation(Exchange ex, AssetRecord a) {
-        return encodedRepresentation(ex, a.objectId(), a.size(), a.mediaType(), ONE_YEAR);
+        return encodedRepresentation(ex, server.assets().store(), a.objectId(), a.size(), a.mediaType(), ONE_YEAR);
     }
 
     /** The identity or a precomputed compressed representation of an object, by Accept-Encoding. */
-    Representation encodedRepresentation(Exchange ex, ObjectId id, long size, String mediaType, String cache) {
+    Representation encodedRepresentation(
+            Exchange ex, ObjectStore store, ObjectId id, long size, String mediaType, String cache) {
         boolean compressible = MediaTypes.isCompressible(Precompressor.stripParams(mediaType));
         if (compressible) {
             String accept = ex.header(HttpHeaderNames.ACCEPT_ENCODING);
@@ -218,7 +221,7 @@ final class Routes {
                     for (EncodedVariant v : variants) {
                         if (v.encoding().equals(enc)) {
                             return new Representation(
-                                    new Representation.Source.StoreObject(v.encodedId()),
+                                    new Representation.Source.StoreObject(store, v.encodedId()),
                                     v.size(),
                                     mediaType,
                                     EntityTags.strong(v.encodedId().hex()),
@@ -231,7 +234,7 @@ final class Routes {
             }
         }
         return new Representation(
-                new Representation.Source.StoreObject(id),
+                new Representation.Source.StoreObject(store, id),
                 size,
                 mediaType,
                 EntityTags.strong(id.hex()),
@@ -293,20 +296,26 @@ final class Routes {
             return;
         }
         ObjectId id = ObjectId.parse(hex);
-        if (server.assets().knownPublic(id)) {
-            http.reply(ex, objectReply(id));
+        Optional<ObjectStore> known = server.assets().knownPublic(id);
+        if (known.isPresent() && server.localStore()) {
+            http.reply(ex, objectReply(known.get(), id));
         } else {
-            http.offload(ex, () -> objectReply(id));
+            http.offload(
+                    ex,
+                    () -> server.assets()
+                            .publicObject(id)
+                            .map(store -> objectReply(store, id))
+                            .orElseGet(() -> Reply.error(404, "Object not found")));
         }
     }
 
-    private Reply objectReply(ObjectId id) {
-        var size = server.store().size(id);
-        if (size.isEmpty() || !server.assets().isPublicObject(id)) {
+    private Reply objectReply(ObjectStore store, ObjectId id) {
+        var size = store.size(id);
+        if (size.isEmpty()) {
             return Reply.error(404, "Object not found");
         }
         return new Reply.Body(new Representation(
-                new Representation.Source.StoreObject(id),
+                new Representation.Source.StoreObject(store, id),
                 size.getAsLong(),
                 "application/octet-stream",
                 EntityTags.strong(id.hex()),

@@ -2,15 +2,19 @@ package dev.lode.server;
 
 import dev.lode.catalog.Catalog;
 import dev.lode.core.LocalObjectStore;
+import dev.lode.core.ObjectStores;
+import dev.lode.core.Quietly;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Everything a request handler needs, shared by all connections of one server. */
 final class ServerContext implements AutoCloseable {
-    private final LocalObjectStore store;
+    private final ObjectStores stores;
+    private final boolean ownsStores;
     private final SmallObjectCache smallObjects;
     private final Catalog catalog;
+    private final boolean ownsCatalog;
     private final AssetService assets;
     private final TenantService tenants;
     private final PluginRegistry plugins;
@@ -23,16 +27,24 @@ final class ServerContext implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean shuttingDown;
 
-    private ServerContext(LodeServer.Builder b, boolean tls, LocalObjectStore store, Catalog catalog) {
-        this.store = store;
-        this.smallObjects = new SmallObjectCache(store, 64L << 20);
+    private ServerContext(
+            LodeServer.Builder b,
+            boolean tls,
+            ObjectStores stores,
+            Catalog catalog,
+            boolean ownsStores,
+            boolean ownsCatalog) {
+        this.stores = stores;
+        this.ownsStores = ownsStores;
+        this.smallObjects = new SmallObjectCache(64L << 20);
         this.catalog = catalog;
+        this.ownsCatalog = ownsCatalog;
         this.metrics = new Metrics();
         Path tmp = b.dataDir.resolve("tmp");
-        Precompressor pre = new Precompressor(store, catalog, tmp);
+        Precompressor pre = new Precompressor(catalog, tmp);
         Stager stager = b.stageFrom == null ? null : new Stager(b.stageFrom, metrics);
-        this.assets = new AssetService(store, catalog, pre, stager);
-        this.tenants = new TenantService(store, catalog, pre, assets, b.dataDir.resolve("uploads"));
+        this.assets = new AssetService(stores, catalog, pre, stager, b.catalogCacheTtl());
+        this.tenants = new TenantService(stores, catalog, pre, assets, b.dataDir.resolve("uploads"));
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;
@@ -41,20 +53,41 @@ final class ServerContext implements AutoCloseable {
         this.bodyReadTimeoutMillis = b.idleTimeout.toMillis();
     }
 
+    /**
+     * Opens what the builder did not hand in: a local store at {@code DATA/store} and a SQLite
+     * catalog at {@code DATA/catalog.db}. What was handed in stays the caller's to close.
+     */
     static ServerContext open(LodeServer.Builder b, boolean tls) {
-        LocalObjectStore store = LocalObjectStore.open(b.dataDir.resolve("store"));
-        Catalog catalog = Catalog.openSqlite(b.dataDir.resolve("catalog.db"));
+        ObjectStores stores = b.stores;
+        Catalog catalog = b.catalog;
+        boolean ownsStores = stores == null;
+        boolean ownsCatalog = catalog == null;
         try {
-            return new ServerContext(b, tls, store, catalog);
+            if (ownsStores) {
+                stores = ObjectStores.single(LocalObjectStore.open(b.dataDir.resolve("store")));
+            }
+            if (ownsCatalog) {
+                catalog = Catalog.openSqlite(b.dataDir.resolve("catalog.db"));
+            }
+            return new ServerContext(b, tls, stores, catalog, ownsStores, ownsCatalog);
         } catch (RuntimeException e) {
-            catalog.close();
-            store.close();
+            if (ownsCatalog) {
+                Quietly.close(catalog);
+            }
+            if (ownsStores) {
+                Quietly.close(stores);
+            }
             throw e;
         }
     }
 
-    LocalObjectStore store() {
-        return store;
+    ObjectStores stores() {
+        return stores;
+    }
+
+    /** Whether bodies are files on this machine (sent with {@code sendfile}) rather than remote. */
+    boolean localStore() {
+        return stores.isSingle() && stores.shared() instanceof LocalObjectStore;
     }
 
     SmallObjectCache smallObjects() {
@@ -126,7 +159,11 @@ final class ServerContext implements AutoCloseable {
         if (plugins != null) {
             plugins.close();
         }
-        catalog.close();
-        store.close();
+        if (ownsCatalog) {
+            catalog.close();
+        }
+        if (ownsStores) {
+            stores.close();
+        }
     }
 }

@@ -2,23 +2,22 @@ package dev.lode.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
 
 /**
  * Bytes of small objects kept in memory, so a hot small asset is answered with one write instead
  * of open + sendfile + close. Objects are immutable (named by their hash), so entries never go
- * stale; a miss reads the object once and checks its hash. Bounded by total bytes.
+ * stale, and one id has the same bytes in whichever store holds it; a miss reads the object once
+ * and checks its hash. Bounded by total bytes.
  */
 final class SmallObjectCache {
     /** Objects up to this size are cached. */
     static final long MAX_OBJECT = 64 * 1024;
 
-    private final LocalObjectStore store;
     private final Cache<ObjectId, byte[]> cache;
 
-    SmallObjectCache(LocalObjectStore store, long maxBytes) {
-        this.store = store;
+    SmallObjectCache(long maxBytes) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((ObjectId id, byte[] b) -> b.length)
@@ -26,7 +25,7 @@ final class SmallObjectCache {
     }
 
     /** The object's bytes: from memory, or read (and verified) from the store. */
-    byte[] get(ObjectId id) {
+    byte[] get(ObjectStore store, ObjectId id) {
         return cache.get(id, store::readAllBytes);
     }
 }

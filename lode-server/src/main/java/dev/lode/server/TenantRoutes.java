@@ -191,7 +191,12 @@ final class TenantRoutes {
 
     private Reply representation(Exchange ex, TenantAsset a) {
         return new Reply.Body(routes.encodedRepresentation(
-                ex, a.objectId(), a.size(), a.mediaType(), a.isPublic() ? PUBLIC_CACHE : PRIVATE_CACHE));
+                ex,
+                server.stores().tenant(a.key().tenant()),
+                a.objectId(),
+                a.size(),
+                a.mediaType(),
+                a.isPublic() ? PUBLIC_CACHE : PRIVATE_CACHE));
     }
 
     // ------------------------------------------------------------ uploads

@@ -7,8 +7,8 @@ import dev.lode.catalog.UploadCatalog;
 import dev.lode.catalog.UploadPart;
 import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
-import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStores;
 import dev.lode.core.Quietly;
 import dev.lode.core.Sha256;
 import dev.lode.core.StoredObject;
@@ -49,7 +49,7 @@ import java.util.concurrent.TimeoutException;
 final class TenantService {
     static final int MAX_PARTS = 10_000;
 
-    private final LocalObjectStore store;
+    private final ObjectStores stores;
     private final Catalog catalog;
     private final Precompressor precompressor;
     private final AssetService assets;
@@ -57,12 +57,8 @@ final class TenantService {
     private final ConcurrentHashMap<String, CompletableFuture<UploadRecord>> finished = new ConcurrentHashMap<>();
 
     TenantService(
-            LocalObjectStore store,
-            Catalog catalog,
-            Precompressor precompressor,
-            AssetService assets,
-            Path uploadsDir) {
-        this.store = store;
+            ObjectStores stores, Catalog catalog, Precompressor precompressor, AssetService assets, Path uploadsDir) {
+        this.stores = stores;
         this.catalog = catalog;
         this.precompressor = precompressor;
         this.assets = assets;
@@ -73,7 +69,7 @@ final class TenantService {
     UploadRecord putSingle(TenantAssetKey key, boolean isPublic, InputStream body, String mediaType) {
         UploadRecord u = catalog.uploads().create(key, isPublic);
         try {
-            StoredObject so = store.put(body);
+            StoredObject so = stores.tenant(key.tenant()).put(body);
             return finish(u, so, mediaType);
         } catch (RuntimeException e) {
             fail(u.uploadId(), e);
@@ -185,7 +181,7 @@ final class TenantService {
         }
         StoredObject so;
         try (InputStream joined = joined(dir, parts)) {
-            so = store.put(joined);
+            so = stores.tenant(tenant).put(joined);
         } catch (IOException e) {
             throw new UncheckedIOException("joining parts of upload " + uploadId + ": " + e.getMessage(), e);
         }
@@ -210,7 +206,7 @@ final class TenantService {
     }
 
     private UploadRecord finish(UploadRecord u, StoredObject so, String mediaType) {
-        precompressor.precompute(so.id(), so.size(), mediaType);
+        precompressor.precompute(stores.tenant(u.key().tenant()), so.id(), so.size(), mediaType);
         TenantAsset asset = new TenantAsset(u.key(), so.id(), so.size(), mediaType, u.isPublic(), Instant.now());
         UploadRecord done = catalog.uploads().complete(u.uploadId(), asset, !so.created());
         assets.forgetPublic(so.id());

@@ -331,7 +331,7 @@ class AssetServerTest {
 
     @Test
     void abortedUploadStoresNothing() throws Exception {
-        long before = fx.server.store().stats().objects();
+        long before = fx.server.stores().shared().stats().objects();
         long failedBefore = count400();
         try (Socket s = new Socket("127.0.0.1", fx.server.port())) {
             OutputStream out = s.getOutputStream();
@@ -347,8 +347,13 @@ class AssetServerTest {
         }
         assertThat(count400()).isGreaterThan(failedBefore);
         assertThat(fx.get("/assets/partial.bin").statusCode()).isEqualTo(404);
-        assertThat(fx.server.store().stats().objects()).isEqualTo(before);
-        assertThat(fx.server.store().root().resolve("tmp").toFile().list()).isEmpty();
+        assertThat(fx.server.stores().shared().stats().objects()).isEqualTo(before);
+        assertThat(((dev.lode.core.LocalObjectStore) fx.server.stores().shared())
+                        .root()
+                        .resolve("tmp")
+                        .toFile()
+                        .list())
+                .isEmpty();
     }
 
     private static long count400() {

@@ -129,7 +129,7 @@ class StagingTest {
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(ServerFixture.body(r)).startsWith("{\"error\":\"Source of truth failed");
             assertThat(fx.server.catalog().assets().find("8007")).isEmpty();
-            assertThat(fx.server.store().stats().objects()).isZero();
+            assertThat(fx.server.stores().shared().stats().objects()).isZero();
             mode.set("ok");
             HttpResponse<byte[]> ok = fx.get("/assets/8007");
             assertThat(ok.statusCode()).isEqualTo(200);
@@ -156,7 +156,7 @@ class StagingTest {
             HttpResponse<byte[]> r = fx.get("/assets/stuck.png");
             assertThat(r.statusCode()).isEqualTo(504);
             assertThat(fx.server.catalog().assets().find("stuck.png")).isEmpty();
-            assertThat(fx.server.store().stats().objects()).isZero();
+            assertThat(fx.server.stores().shared().stats().objects()).isZero();
         }
     }
 

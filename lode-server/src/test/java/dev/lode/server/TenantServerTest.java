@@ -80,12 +80,12 @@ class TenantServerTest {
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(json(first).get("deduplicated").asBoolean()).isFalse();
         assertThat(json(first).get("sha256").asText()).isEqualTo(Sha256.of(img).hex());
-        long objects = fx.server.store().stats().objects();
+        long objects = fx.server.stores().shared().stats().objects();
         HttpResponse<byte[]> second = put("/t/acme/run-2/texture/wall.ktx2", acme, img);
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(json(second).get("deduplicated").asBoolean()).isTrue();
         assertThat(json(second).get("storedNewBytes").asLong()).isZero();
-        assertThat(fx.server.store().stats().objects()).isEqualTo(objects);
+        assertThat(fx.server.stores().shared().stats().objects()).isEqualTo(objects);
         String metrics = ServerFixture.body(fx.get("/metrics"));
         assertThat(metrics).contains("lode_tenant_logical_bytes{tenant=\"acme\"}");
         assertThat(metrics).contains("lode_tenant_stored_bytes{tenant=\"acme\"}");

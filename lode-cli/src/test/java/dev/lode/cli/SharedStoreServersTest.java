@@ -1,0 +1,210 @@
+package dev.lode.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lode.core.Sha256;
+import dev.lode.core.StoreException;
+import dev.lode.s3.S3ProxyServer;
+import dev.lode.testing.PostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Two {@code lode serve} instances configured through the command line on one real PostgreSQL
+ * catalog and one real S3 API server (s3proxy, signatures checked): stateless servers that see
+ * each other's uploads.
+ */
+class SharedStoreServersTest {
+    private static final String ADMIN = "admin-key-0123456789";
+    private static S3ProxyServer s3;
+    private static Path s3Dir;
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String catalogUrl;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3Dir = Files.createTempDirectory("lode-s3proxy-");
+        s3 = S3ProxyServer.start(s3Dir);
+        // The AWS SDK's default chain reads these first; a real deployment sets AWS_ACCESS_KEY_ID.
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+    }
+
+    @AfterAll
+    static void stopS3() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        s3.close();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    private String[] storeArgs(Path data) {
+        if (catalogUrl == null) {
+            PostgresServer pg = PostgresServer.shared();
+            catalogUrl = pg.createDatabase("lode_shared_" + Long.toHexString(System.nanoTime()));
+        }
+        return new String[] {
+            "--data",
+            data.toString(),
+            "--store",
+            "s3://lode-shared/site-a",
+            "--s3-endpoint",
+            s3.endpoint().toString(),
+            "--s3-region",
+            "us-east-1",
+            "--s3-path-style",
+            "--s3-create-bucket",
+            "--catalog",
+            catalogUrl
+        };
+    }
+
+    private ServeCommand.Running serve(Path data) {
+        ServeCommand cmd = new ServeCommand();
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--admin-key", ADMIN));
+        args.addAll(Arrays.asList(storeArgs(data)));
+        new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
+        ServeCommand.Running r = cmd.start();
+        open.add(r);
+        return r;
+    }
+
+    private String base(ServeCommand.Running r) {
+        return "http://127.0.0.1:" + r.server().port();
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder req) throws Exception {
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String createTenant(Path data) {
+        CommandLine cl = Lode.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        List<String> args = new ArrayList<>(List.of("tenant", "create", "acme"));
+        args.add("--data");
+        args.add(data.toString());
+        args.add("--catalog");
+        args.add(catalogUrl);
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true));
+        try {
+            assertThat(cl.execute(args.toArray(String[]::new))).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString().strip();
+    }
+
+    @Test
+    void twoServersOnOneBucketAndOneCatalogServeEachOthersUploads() throws Exception {
+        ServeCommand.Running a = serve(tmp.resolve("a"));
+        ServeCommand.Running b = serve(tmp.resolve("b"));
+        String key = createTenant(tmp.resolve("a"));
+        assertThat(key).startsWith("lode_");
+
+        byte[] texture = new byte[700_000];
+        new Random(42).nextBytes(texture);
+        String sha = Sha256.of(texture).hex();
+
+        // A tenant upload through server A...
+        var put = send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-1/texture/wall.ktx2"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(texture)));
+        assertThat(put.statusCode()).isEqualTo(201);
+        // ...is in the bucket under the tenant's content-addressed key...
+        assertThat(s3Dir.resolve("lode-shared/site-a/acme/objects/" + sha)).exists();
+        assertThat(Files.readAllBytes(s3Dir.resolve("lode-shared/site-a/acme/objects/" + sha)))
+                .isEqualTo(texture);
+        // ...and served by server B, whole and by range (streamed from S3).
+        var whole = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-1/texture/wall.ktx2"))
+                .header("Authorization", "Bearer " + key));
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(texture);
+        assertThat(whole.headers().firstValue("ETag")).contains("\"" + sha + "\"");
+        var range = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-1/texture/wall.ktx2"))
+                .header("Authorization", "Bearer " + key)
+                .header("Range", "bytes=300000-300009"));
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(texture, 300_000, 300_010));
+
+        // The same bytes uploaded through B under another name are deduplicated: nothing new stored.
+        var again = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-2/texture/copy.ktx2"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(texture)));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(new String(again.body())).contains("\"deduplicated\":true");
+
+        // An admin asset PUT on B is served by A, and both its servers agree on the 304.
+        byte[] small = "small shared asset".getBytes();
+        var admin = send(HttpRequest.newBuilder(URI.create(base(b) + "/assets/hello.txt"))
+                .header("Authorization", "Bearer " + ADMIN)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(small)));
+        assertThat(admin.statusCode()).isEqualTo(201);
+        var fromA = send(HttpRequest.newBuilder(URI.create(base(a) + "/assets/hello.txt")));
+        assertThat(fromA.statusCode()).isEqualTo(200);
+        assertThat(fromA.body()).isEqualTo(small);
+        var notModified = send(HttpRequest.newBuilder(URI.create(base(a) + "/assets/hello.txt"))
+                .header("If-None-Match", fromA.headers().firstValue("ETag").orElseThrow()));
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(s3Dir.resolve(
+                        "lode-shared/site-a/_server/objects/" + Sha256.of(small).hex()))
+                .exists();
+    }
+
+    @Test
+    void aMissingBucketIsAClearErrorUnlessAskedToCreateIt() {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd)
+                .parseArgs(
+                        "--port",
+                        "0",
+                        "--bind",
+                        "127.0.0.1",
+                        "--data",
+                        tmp.toString(),
+                        "--store",
+                        "s3://no-such-bucket",
+                        "--s3-endpoint",
+                        s3.endpoint().toString(),
+                        "--s3-path-style");
+        assertThatThrownBy(cmd::start)
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("bucket no-such-bucket at " + s3.endpoint())
+                .hasMessageContaining("does not exist");
+        assertThat(s3Dir.resolve("no-such-bucket")).doesNotExist();
+    }
+
+    @Test
+    void s3OptionsWithoutAnS3StoreAreAUsageError() {
+        assertThat(Lode.run("ingest", tmp.toString(), "--data", tmp.toString(), "--s3-path-style"))
+                .isEqualTo(2);
+    }
+}
