@@ -155,6 +155,21 @@ class SharedStoreServersTest {
         assertThat(range.statusCode()).isEqualTo(206);
         assertThat(range.body()).isEqualTo(Arrays.copyOfRange(texture, 300_000, 300_010));
 
+        // A presign answer also carries a SigV4 URL that reads the object straight from the bucket.
+        var presign = send(
+                HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/presign?path=run-1/texture/wall.ktx2&expires=10m"))
+                        .header("Authorization", "Bearer " + key)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(presign.statusCode()).isEqualTo(200);
+        String storeUrl = new String(presign.body()).replaceAll(".*\"storeUrl\":\"([^\"]+)\".*", "$1");
+        assertThat(storeUrl).startsWith(s3.endpoint() + "/lode-shared/site-a/acme/objects/" + sha + "?");
+        var direct = send(HttpRequest.newBuilder(URI.create(storeUrl)));
+        assertThat(direct.statusCode()).isEqualTo(200);
+        assertThat(direct.body()).isEqualTo(texture);
+        var tampered =
+                send(HttpRequest.newBuilder(URI.create(storeUrl.replace("X-Amz-Expires=600", "X-Amz-Expires=601"))));
+        assertThat(tampered.statusCode()).isEqualTo(403);
+
         // The same bytes uploaded through B under another name are deduplicated: nothing new stored.
         var again = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-2/texture/copy.ktx2"))
                 .header("Authorization", "Bearer " + key)

@@ -4,6 +4,7 @@ import dev.lode.core.ByteRange;
 import dev.lode.core.ChunkMap;
 import dev.lode.core.ChunkRef;
 import dev.lode.core.CorruptObjectException;
+import dev.lode.core.DirectUrls;
 import dev.lode.core.MediaType;
 import dev.lode.core.MediaTypes;
 import dev.lode.core.ObjectDigester;
@@ -60,7 +61,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Thread-safe. Deduplication is by tenant: two tenants uploading the same bytes store them twice,
  * because sharing would let one tenant learn (by timing or by {@code created}) what another holds.
  */
-public final class S3ObjectStore implements TypedObjectStore {
+public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
     /** Content-addressed keys never change content, so every cache may keep them forever. */
     public static final String CACHE_CONTROL = "public, max-age=31536000, immutable";
 
@@ -431,6 +432,7 @@ public final class S3ObjectStore implements TypedObjectStore {
      *
      * @throws IllegalArgumentException unless {@code 1 s <= ttl <= 7 days}
      */
+    @Override
     public URI presignGet(ObjectId id, Duration ttl) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(ttl, "ttl");

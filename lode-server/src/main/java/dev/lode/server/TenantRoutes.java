@@ -6,6 +6,7 @@ import dev.lode.catalog.TenantAssetKey;
 import dev.lode.catalog.UploadPart;
 import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
+import dev.lode.core.DirectUrls;
 import dev.lode.core.MediaTypes;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
@@ -350,6 +351,10 @@ final class TenantRoutes {
         Optional<TenantAsset> a = server.tenants().find(key);
         if (a.isPresent() && a.get().isPublic() && server.cdnBase() != null) {
             out.put("cdnUrl", server.cdnBase() + key.path());
+        }
+        if (a.isPresent() && server.stores().tenant(tenant) instanceof DirectUrls direct) {
+            // Straight from the bucket, for clients that should not load the lode server.
+            out.put("storeUrl", direct.presignGet(a.get().objectId(), ttl).toString());
         }
         http.reply(ex, new Reply.Json(200, out));
     }
