@@ -1,10 +1,13 @@
 package dev.lode.cli;
 
+import dev.lode.catalog.Catalog;
+import dev.lode.core.ManifestCodec;
 import dev.lode.core.ObjectStores;
 import dev.lode.core.TreeIngester;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Store every file of a folder tree (each with its FastCDC chunk map) and a manifest of the tree.",
-            "Prints the manifest's object id on stdout. Files are ingested in parallel on all cores."
+            "Prints the manifest's object id on stdout. Files are ingested in parallel on all cores.",
+            "The manifest is recorded in the catalog as asset NAME (default: the folder's name), so it is",
+            "served at /assets/NAME and its objects are kept by lode gc; --no-record skips that."
         })
 final class IngestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Folder to ingest.")
@@ -29,9 +34,35 @@ final class IngestCommand implements Callable<Integer> {
     Integer jobs;
 
     @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "Asset id to record the manifest under (default: the folder's name).")
+    String name;
+
+    @Option(names = "--no-record", description = "Store only; record nothing in the catalog.")
+    boolean noRecord;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress output.")
     boolean quiet;
+
+    private String assetName() {
+        String n = name != null
+                ? name
+                : dir.toAbsolutePath().normalize().getFileName() == null
+                        ? "root"
+                        : dir.toAbsolutePath().normalize().getFileName().toString();
+        if (!ASSET_ID.matcher(n).matches()) {
+            throw new CliException(
+                    "cannot record the manifest as asset '" + n + "': use --name with letters, digits, . _ -"
+                            + " (not starting with '.'), or --no-record",
+                    2);
+        }
+        return n;
+    }
+
+    private static final Pattern ASSET_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}");
 
     @Override
     public Integer call() {
@@ -41,6 +72,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new CliException("not a folder: " + dir);
         }
+        String assetId = noRecord ? null : assetName();
         try (ObjectStores stores = storage.openStores()) {
             TreeIngester.Builder b = TreeIngester.builder(stores.shared());
             if (jobs != null) {
@@ -73,6 +105,15 @@ final class IngestCommand implements Callable<Integer> {
                         Units.bytes(r.bytes()),
                         r.newObjects(),
                         r.skipped() > 0 ? ", skipped " + r.skipped() + " links/special files" : "");
+            }
+            if (assetId != null) {
+                try (Catalog catalog = storage.openCatalog()) {
+                    long size = stores.shared().size(r.manifestId()).orElseThrow();
+                    catalog.assets().put(assetId, r.manifestId(), size, ManifestCodec.MEDIA_TYPE);
+                }
+                if (!quiet) {
+                    System.err.printf("recorded as asset %s%n", assetId);
+                }
             }
             System.out.println(r.manifestId());
             return 0;

@@ -53,6 +53,35 @@ class IngestCommandTest {
                 LocalObjectStore.open(data.resolve("store")).readAllBytes(id));
         assertThat(manifest.entries()).extracting(e -> e.path()).containsExactly("b.png", "textures/a.json");
         assertThat(manifest.entry("b.png").orElseThrow().mediaType()).isEqualTo("image/png");
+        try (var catalog = dev.lode.catalog.Catalog.openSqlite(data.resolve("catalog.db"))) {
+            var asset = catalog.assets().find("tree").orElseThrow();
+            assertThat(asset.objectId()).isEqualTo(id);
+            assertThat(asset.mediaType()).isEqualTo(ManifestCodec.MEDIA_TYPE);
+        }
+    }
+
+    @Test
+    void ingestRecordsTheManifestUnderTheGivenNameOrNotAtAll() throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree);
+        Files.writeString(tree.resolve("a.txt"), "a");
+        Path data = dir.resolve("data");
+
+        Run named = lode("ingest", tree.toString(), "--data", data.toString(), "-q", "--name", "level-1");
+        Run unrecorded =
+                lode("ingest", tree.toString(), "--data", dir.resolve("data2").toString(), "-q", "--no-record");
+        Run bad = lode("ingest", tree.toString(), "--data", data.toString(), "-q", "--name", "../x");
+
+        assertThat(named.code()).isZero();
+        try (var catalog = dev.lode.catalog.Catalog.openSqlite(data.resolve("catalog.db"))) {
+            assertThat(catalog.assets().find("level-1").orElseThrow().objectId())
+                    .isEqualTo(ObjectId.parse(named.out().trim()));
+            assertThat(catalog.assets().find("tree")).isEmpty();
+        }
+        assertThat(unrecorded.code()).isZero();
+        assertThat(dir.resolve("data2/catalog.db")).doesNotExist();
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("cannot record the manifest as asset '../x'");
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class ManifestCodec {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "lode.manifest/1";
 
+    /** The media type of an encoded manifest. */
+    public static final String MEDIA_TYPE = "application/vnd.lode.manifest+json";
+
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
