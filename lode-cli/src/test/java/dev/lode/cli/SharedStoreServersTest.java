@@ -195,6 +195,41 @@ class SharedStoreServersTest {
     }
 
     @Test
+    void aMultipartUploadMayGoThroughBothServers() throws Exception {
+        ServeCommand.Running a = serve(tmp.resolve("a"));
+        ServeCommand.Running b = serve(tmp.resolve("b"));
+        String key = createTenant(tmp.resolve("a"));
+        byte[] whole = new byte[1_500_000];
+        new Random(7).nextBytes(whole);
+        byte[] one = Arrays.copyOfRange(whole, 0, 1_000_000);
+        byte[] two = Arrays.copyOfRange(whole, 1_000_000, whole.length);
+
+        var start = send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-3/video/intro.mp4?uploads"))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(start.statusCode()).isEqualTo(201);
+        String id = new String(start.body()).replaceAll(".*\"uploadId\":\"([^\"]+)\".*", "$1");
+        var p2 = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/uploads/" + id + "/parts/2"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(two)));
+        var p1 = send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/uploads/" + id + "/parts/1"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(one)));
+        assertThat(p1.statusCode()).isEqualTo(200);
+        assertThat(p2.statusCode()).isEqualTo(200);
+        var done = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/uploads/" + id + "/complete"))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(new String(done.body())).contains(Sha256.of(whole).hex());
+
+        var got = send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-3/video/intro.mp4"))
+                .header("Authorization", "Bearer " + key));
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(whole);
+    }
+
+    @Test
     void aMissingBucketIsAClearErrorUnlessAskedToCreateIt() {
         ServeCommand cmd = new ServeCommand();
         new CommandLine(cmd)

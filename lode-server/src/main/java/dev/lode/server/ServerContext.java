@@ -44,7 +44,7 @@ final class ServerContext implements AutoCloseable {
         Precompressor pre = new Precompressor(catalog, tmp);
         Stager stager = b.stageFrom == null ? null : new Stager(b.stageFrom, metrics);
         this.assets = new AssetService(stores, catalog, pre, stager, b.catalogCacheTtl());
-        this.tenants = new TenantService(stores, catalog, pre, assets, b.dataDir.resolve("uploads"));
+        this.tenants = new TenantService(stores, catalog, pre, assets);
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;

@@ -7,29 +7,19 @@ import dev.lode.catalog.UploadCatalog;
 import dev.lode.catalog.UploadPart;
 import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
+import dev.lode.core.CorruptObjectException;
 import dev.lode.core.ObjectId;
+import dev.lode.core.ObjectStore;
 import dev.lode.core.ObjectStores;
-import dev.lode.core.Quietly;
-import dev.lode.core.Sha256;
 import dev.lode.core.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,12 +29,13 @@ import java.util.concurrent.TimeoutException;
 /**
  * Tenant uploads: single streamed PUTs and resumable multipart uploads.
  *
- * <p>A multipart upload keeps its parts as files in {@code DATA/uploads/<uploadId>/part-<n>}, each
- * written to a temporary file while hashed and renamed into place when whole, so a dropped
- * connection leaves no partial part and a retried part simply replaces the old one. Completion
- * re-verifies every part's hash, streams the parts in order into the object store (one object per
- * content hash: identical bytes are stored once and the answer says so) and records the artifact
- * and the upload's end in one catalog transaction.
+ * <p>A multipart upload keeps each part as an object of the tenant's store (named by its SHA-256,
+ * recorded in the catalog), so servers sharing a bucket and a catalog can each take parts of one
+ * upload; a dropped connection stores nothing and a retried part replaces the catalog's entry.
+ * Completion streams the parts in order, checking each one's hash on the way, into the store (one
+ * object per content hash: identical bytes are stored once and the answer says so) and records the
+ * artifact and the upload's end in one catalog transaction. Parts no longer needed are left to
+ * {@code lode gc}.
  */
 final class TenantService {
     static final int MAX_PARTS = 10_000;
@@ -53,16 +44,13 @@ final class TenantService {
     private final Catalog catalog;
     private final Precompressor precompressor;
     private final AssetService assets;
-    private final Path uploadsDir;
     private final ConcurrentHashMap<String, CompletableFuture<UploadRecord>> finished = new ConcurrentHashMap<>();
 
-    TenantService(
-            ObjectStores stores, Catalog catalog, Precompressor precompressor, AssetService assets, Path uploadsDir) {
+    TenantService(ObjectStores stores, Catalog catalog, Precompressor precompressor, AssetService assets) {
         this.stores = stores;
         this.catalog = catalog;
         this.precompressor = precompressor;
         this.assets = assets;
-        this.uploadsDir = uploadsDir;
     }
 
     /** Stores a single streamed upload; the returned record says whether the bytes were new. */
@@ -121,37 +109,17 @@ final class TenantService {
         if (r.state() != UploadState.OPEN) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
-        Path dir = uploadsDir.resolve(uploadId);
-        Path temp = null;
+        // The part is an object of the tenant's store (named by its hash), so any server sharing
+        // the store can take the next part or complete the upload. A dropped connection stores
+        // nothing; sending the part again replaces the catalog's entry.
+        StoredObject so = stores.tenant(tenant).put(body);
+        UploadPart part = new UploadPart(number, so.id().hex(), so.size());
         try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "part-" + number + "-", ".tmp");
-            MessageDigest md = Sha256.newDigest();
-            long size;
-            try (OutputStream out = Files.newOutputStream(temp);
-                    DigestInputStream in = new DigestInputStream(body, md)) {
-                size = in.transferTo(out);
-            }
-            String sha = ObjectId.ofDigest(md.digest()).hex();
-            Files.move(
-                    temp,
-                    dir.resolve("part-" + number),
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
-            UploadPart part = new UploadPart(number, sha, size);
-            try {
-                catalog.uploads().putPart(uploadId, part);
-            } catch (UploadCatalog.UploadStateException e) {
-                throw new UploadException(409, e.getMessage());
-            }
-            return part;
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "part " + number + " of upload " + uploadId + " failed: " + e.getMessage(), e);
-        } finally {
-            Quietly.delete(temp);
+            catalog.uploads().putPart(uploadId, part);
+        } catch (UploadCatalog.UploadStateException e) {
+            throw new UploadException(409, e.getMessage());
         }
+        return part;
     }
 
     /** Joins the parts in order into one object and records the artifact. */
@@ -169,25 +137,25 @@ final class TenantService {
                 throw new UploadException(400, "upload " + uploadId + " is missing part " + (i + 1));
             }
         }
-        Path dir = uploadsDir.resolve(uploadId);
+        ObjectStore store = stores.tenant(tenant);
         for (UploadPart p : parts) {
-            Path f = dir.resolve("part-" + p.number());
-            if (!Files.isRegularFile(f) || !Sha256.ofFile(f).hex().equals(p.sha256())) {
+            OptionalLong size = store.size(ObjectId.parse(p.sha256()));
+            if (size.isEmpty() || size.getAsLong() != p.size()) {
                 throw new UploadException(
                         409,
                         "part " + p.number() + " of upload " + uploadId
-                                + " is missing or damaged on disk; upload it again");
+                                + " is missing from the store; upload it again");
             }
         }
         StoredObject so;
-        try (InputStream joined = joined(dir, parts)) {
-            so = stores.tenant(tenant).put(joined);
+        try (InputStream joined = new PartsInputStream(store, parts)) {
+            so = store.put(joined);
+        } catch (CorruptObjectException e) {
+            throw new UploadException(409, "upload " + uploadId + ": " + e.getMessage() + "; upload that part again");
         } catch (IOException e) {
             throw new UncheckedIOException("joining parts of upload " + uploadId + ": " + e.getMessage(), e);
         }
-        UploadRecord done = finish(r, so, mediaType);
-        deleteTree(dir);
-        return done;
+        return finish(r, so, mediaType);
     }
 
     UploadRecord abort(String tenant, String uploadId) {
@@ -195,8 +163,8 @@ final class TenantService {
         if (r.state() != UploadState.OPEN) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
+        // The parts' objects stay until gc finds nothing refers to them (another upload may share one).
         UploadRecord ended = catalog.uploads().end(uploadId, UploadState.ABORTED, null);
-        deleteTree(uploadsDir.resolve(uploadId));
         signal(ended);
         return ended;
     }
@@ -227,70 +195,5 @@ final class TenantService {
         if (f != null) {
             f.complete(r);
         }
-    }
-
-    private static InputStream joined(Path dir, List<UploadPart> parts) throws IOException {
-        List<InputStream> streams = new ArrayList<>();
-        for (UploadPart p : parts) {
-            streams.add(new LazyFileStream(dir.resolve("part-" + p.number())));
-        }
-        Iterator<InputStream> it = streams.iterator();
-        return new SequenceInputStream(Collections.enumeration(streams)) {
-            @Override
-            public void close() throws IOException {
-                super.close();
-                while (it.hasNext()) {
-                    it.next().close();
-                }
-            }
-        };
-    }
-
-    /** Opens its file on first read, so joining 10,000 parts holds one descriptor at a time. */
-    private static final class LazyFileStream extends InputStream {
-        private final Path file;
-        private InputStream in;
-
-        LazyFileStream(Path file) {
-            this.file = file;
-        }
-
-        private InputStream in() throws IOException {
-            if (in == null) {
-                in = Files.newInputStream(file);
-            }
-            return in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return in().read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in().read(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (in != null) {
-                in.close();
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) {
-                Quietly.delete(p);
-            }
-        } catch (IOException e) {
-            // best effort
-        }
-        Quietly.delete(dir);
     }
 }

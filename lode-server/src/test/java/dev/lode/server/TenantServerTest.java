@@ -265,6 +265,34 @@ class TenantServerTest {
     }
 
     @Test
+    void aPartDamagedInTheStoreFailsCompletionAndStoresNothing() throws Exception {
+        String id = json(post("/t/acme/r/bundle/damaged.zip?uploads", acme))
+                .get("uploadId")
+                .asText();
+        String base = "/t/acme/uploads/" + id;
+        byte[] one = new byte[100_000];
+        new Random(11).nextBytes(one);
+        byte[] two = "second part".getBytes(StandardCharsets.UTF_8);
+        assertThat(put(base + "/parts/1", acme, one).statusCode()).isEqualTo(200);
+        assertThat(put(base + "/parts/2", acme, two).statusCode()).isEqualTo(200);
+        var store = (dev.lode.core.LocalObjectStore) fx.server.stores().tenant("acme");
+        java.nio.file.Path partFile = store.pathOf(Sha256.of(one));
+        byte[] bad = one.clone();
+        bad[5000] ^= 1;
+        partFile.toFile().setWritable(true);
+        java.nio.file.Files.write(partFile, bad);
+        long objects = store.stats().objects();
+
+        HttpResponse<byte[]> c = post(base + "/complete", acme);
+
+        assertThat(c.statusCode()).isEqualTo(409);
+        assertThat(ServerFixture.body(c)).contains("part 1 of the upload").contains("upload that part again");
+        assertThat(store.stats().objects()).isEqualTo(objects);
+        assertThat(getWithKey("/t/acme/r/bundle/damaged.zip", acme).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void completingWithAMissingPartFailsAndAbortEndsTheUpload() {
         String id = json(post("/t/acme/r/bundle/b.zip?uploads", acme))
                 .get("uploadId")
