@@ -1,9 +1,13 @@
 package dev.lode.cli;
 
 import dev.lode.catalog.Catalog;
+import dev.lode.catalog.TenantAsset;
 import dev.lode.catalog.TenantAssetKey;
+import dev.lode.core.DirectUrls;
+import dev.lode.core.ObjectStores;
 import dev.lode.server.Durations;
 import dev.lode.server.Presigner;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +19,11 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "presign",
         mixinStandardHelpOptions = true,
-        description = "Print a presigned URL that reads one private tenant artifact until it expires.")
+        description = {
+            "Print a presigned URL that reads one private tenant artifact until it expires.",
+            "By default a lode URL (HMAC, checked by lode serve); with --direct and --store s3://..., a",
+            "SigV4 URL of the bucket itself, for the artifact's object under the tenant's prefix."
+        })
 final class PresignCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TENANT")
     String tenant;
@@ -32,17 +40,34 @@ final class PresignCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "URL", description = "Server base URL (default ${DEFAULT-VALUE}).")
     String base = "http://localhost:37015";
 
+    @Option(names = "--direct", description = "Sign a URL of the S3 bucket itself (needs --store s3://...).")
+    boolean direct;
+
     @Mixin
-    DataOptions data;
+    StoreOptions storage;
 
     @Override
     public Integer call() {
         TenantAssetKey key = TenantAssetKey.parse(tenant, path);
-        try (Catalog c = data.openCatalog()) {
+        Duration ttl = Durations.parse(expires);
+        if (direct && !storage.isS3()) {
+            throw new CliException("--direct needs --store s3://BUCKET (a local store has no URLs of its own)", 2);
+        }
+        try (Catalog c = storage.openCatalog()) {
             byte[] secret = c.tenants()
                     .signingSecret(tenant)
                     .orElseThrow(() -> new CliException("no tenant named '" + tenant + "'"));
-            System.out.println(Presigner.url(secret, base, key.path(), Durations.parse(expires), Instant.now()));
+            if (!direct) {
+                System.out.println(Presigner.url(secret, base, key.path(), ttl, Instant.now()));
+                return 0;
+            }
+            TenantAsset asset = c.tenantAssets()
+                    .find(key)
+                    .orElseThrow(() -> new CliException("tenant " + tenant + " has no artifact " + path));
+            try (ObjectStores stores = storage.openStores()) {
+                DirectUrls urls = (DirectUrls) stores.tenant(tenant);
+                System.out.println(urls.presignGet(asset.objectId(), ttl));
+            }
             return 0;
         }
     }

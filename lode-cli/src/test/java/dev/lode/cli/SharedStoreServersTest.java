@@ -104,14 +104,12 @@ class SharedStoreServersTest {
     }
 
     private String createTenant(Path data) {
+        return runLode(List.of("tenant", "create", "acme", "--data", data.toString(), "--catalog", catalogUrl));
+    }
+
+    /** Runs a lode command in this JVM; returns what it printed on stdout, failing unless it exits 0. */
+    private static String runLode(List<String> args) {
         CommandLine cl = Lode.commandLine();
-        java.io.StringWriter out = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(out));
-        List<String> args = new ArrayList<>(List.of("tenant", "create", "acme"));
-        args.add("--data");
-        args.add(data.toString());
-        args.add("--catalog");
-        args.add(catalogUrl);
         java.io.PrintStream old = System.out;
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(buf, true));
@@ -169,6 +167,14 @@ class SharedStoreServersTest {
         var tampered =
                 send(HttpRequest.newBuilder(URI.create(storeUrl.replace("X-Amz-Expires=600", "X-Amz-Expires=601"))));
         assertThat(tampered.statusCode()).isEqualTo(403);
+
+        // lode presign --direct signs the same kind of URL from the command line.
+        List<String> presignArgs =
+                new ArrayList<>(List.of("presign", "acme", "run-1/texture/wall.ktx2", "--direct", "--expires", "5m"));
+        presignArgs.addAll(Arrays.asList(storeArgs(tmp.resolve("a"))));
+        String cliUrl = runLode(presignArgs);
+        assertThat(cliUrl).startsWith(s3.endpoint() + "/lode-shared/site-a/acme/objects/" + sha + "?");
+        assertThat(send(HttpRequest.newBuilder(URI.create(cliUrl))).body()).isEqualTo(texture);
 
         // The same bytes uploaded through B under another name are deduplicated: nothing new stored.
         var again = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-2/texture/copy.ktx2"))
