@@ -21,6 +21,15 @@ public interface ObjectStores extends AutoCloseable {
     /** Whether every tenant's store is {@link #shared()} itself (one physical store). */
     boolean isSingle();
 
+    /**
+     * Aborts the store's own unfinished multipart uploads started more than {@code olderThan} ago
+     * (an S3 bucket bills their parts until then); returns how many. Stores without such uploads
+     * have none to abort.
+     */
+    default int abortIncompleteUploads(java.time.Duration olderThan) {
+        return 0;
+    }
+
     /** Closes the stores. */
     @Override
     void close();

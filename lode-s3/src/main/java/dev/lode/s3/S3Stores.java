@@ -201,6 +201,7 @@ public final class S3Stores implements ObjectStores {
      * olderThan} ago (uploads cut off by a crash leave parts that S3 bills until aborted); returns
      * how many were aborted. Younger uploads may still be running and are left alone.
      */
+    @Override
     public int abortIncompleteUploads(Duration olderThan) {
         Instant cutoff = Instant.now().minus(olderThan);
         String bucket = settings.bucket();
