@@ -246,6 +246,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             Reply r;
             try {
                 r = work.get();
+                server.smallObjects().warm(r);
             } catch (Throwable t) {
                 r = errorReply(t);
             }

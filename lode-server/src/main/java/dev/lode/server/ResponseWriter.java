@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -215,7 +216,11 @@ final class ResponseWriter {
         }
         ex.ctx.write(resp);
         for (Object part : parts) {
-            ex.ctx.write(part instanceof ByteBuf b ? new DefaultHttpContent(b) : part);
+            // A body part that fails after the head went out (a remote store dropping mid-object)
+            // ends the connection: the client sees a short body, never a hang or wrong bytes.
+            ex.ctx
+                    .write(part instanceof ByteBuf b ? new DefaultHttpContent(b) : part)
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         ChannelFuture last = ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         completion.written(ex, last, status, length);
@@ -225,14 +230,7 @@ final class ResponseWriter {
     private Object open(Representation.Source src, long size, ByteRange r, Channel channel) {
         return switch (src) {
             case Representation.Source.Bytes b -> Unpooled.wrappedBuffer(b.bytes(), (int) r.offset(), (int) r.length());
-            case Representation.Source.StoreObject o
-            when size <= SmallObjectCache.MAX_OBJECT -> {
-                byte[] bytes = server.smallObjects().get(o.store(), o.id());
-                yield Unpooled.wrappedBuffer(bytes, (int) r.offset(), (int) r.length());
-            }
-            case Representation.Source.StoreObject o
-            when o.store() instanceof LocalObjectStore local -> region(local.openFileChannel(o.id()), r);
-            case Representation.Source.StoreObject o -> new RemoteRangeInput(o.store(), o.id(), r, channel);
+            case Representation.Source.StoreObject o -> storeBody(o, size, r, channel);
             case Representation.Source.File f -> {
                 try {
                     yield region(FileChannel.open(f.path(), StandardOpenOption.READ), r);
@@ -241,6 +239,27 @@ final class ResponseWriter {
                 }
             }
         };
+    }
+
+    /**
+     * A small object from memory, a local file by {@code sendfile}, or a remote object streamed
+     * without blocking the event loop (a remote small object is in memory when its reply was built
+     * off the loop, see {@link SmallObjectCache#warm}).
+     */
+    private Object storeBody(Representation.Source.StoreObject o, long size, ByteRange r, Channel channel) {
+        boolean small = size <= SmallObjectCache.MAX_OBJECT;
+        if (o.store() instanceof LocalObjectStore local) {
+            if (small) {
+                byte[] bytes = server.smallObjects().get(local, o.id());
+                return Unpooled.wrappedBuffer(bytes, (int) r.offset(), (int) r.length());
+            }
+            return region(local.openFileChannel(o.id()), r);
+        }
+        byte[] cached = small ? server.smallObjects().getIfPresent(o.id()) : null;
+        if (cached != null) {
+            return Unpooled.wrappedBuffer(cached, (int) r.offset(), (int) r.length());
+        }
+        return new RemoteRangeInput(o.store(), o.id(), r, channel);
     }
 
     private Object region(FileChannel fc, ByteRange r) {

@@ -133,7 +133,12 @@ final class Routes {
             // staging fetch runs on a virtual thread.
             var cached = server.assets().cached(id);
             if (cached.isPresent()) {
-                http.reply(ex, new Reply.Body(assetRepresentation(ex, cached.get())));
+                Reply reply = new Reply.Body(assetRepresentation(ex, cached.get()));
+                if (server.smallObjects().needsWarming(reply)) {
+                    http.offload(ex, () -> reply); // read into memory off the loop
+                } else {
+                    http.reply(ex, reply);
+                }
                 return;
             }
             http.offload(ex, () -> {

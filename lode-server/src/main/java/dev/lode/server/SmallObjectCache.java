@@ -2,6 +2,7 @@ package dev.lode.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
 import dev.lode.core.ObjectStore;
 
@@ -22,6 +23,38 @@ final class SmallObjectCache {
                 .maximumWeight(maxBytes)
                 .weigher((ObjectId id, byte[] b) -> b.length)
                 .build();
+    }
+
+    /** The object's bytes if in memory (never reads). */
+    byte[] getIfPresent(ObjectId id) {
+        return cache.getIfPresent(id);
+    }
+
+    /**
+     * Whether {@code reply}'s body is a small object of a remote store not yet in memory: such a
+     * reply is built off the event loop, where {@link #warm} reads it in.
+     */
+    boolean needsWarming(Reply reply) {
+        return reply instanceof Reply.Body b
+                && b.representation().size() <= MAX_OBJECT
+                && b.representation().source() instanceof Representation.Source.StoreObject o
+                && !(o.store() instanceof LocalObjectStore)
+                && cache.getIfPresent(o.id()) == null;
+    }
+
+    /**
+     * Reads a small object of a remote store into memory ahead of its response, so that the event
+     * loop finds it there; call it off the event loop. A failure is left for the response to meet.
+     */
+    void warm(Reply reply) {
+        if (needsWarming(reply)
+                && ((Reply.Body) reply).representation().source() instanceof Representation.Source.StoreObject o) {
+            try {
+                get(o.store(), o.id());
+            } catch (RuntimeException e) {
+                // streamed (and failed, if it still fails) by the response
+            }
+        }
     }
 
     /** The object's bytes: from memory, or read (and verified) from the store. */
