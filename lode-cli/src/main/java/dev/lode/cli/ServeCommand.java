@@ -54,8 +54,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Timeout for a staging fetch (default ${DEFAULT-VALUE}).")
     String stageTimeout = "30s";
 
-    @Option(names = "--cdn-base", paramLabel = "URL", description = "CDN base URL for public tenant assets.")
+    @Option(
+            names = "--cdn-base",
+            paramLabel = "URL",
+            description = "CDN base URL for public tenant assets. With an S3 store the CDN's origin is the"
+                    + " bucket (URL/[PREFIX/]TENANT/objects/SHA256); otherwise this server (URL/t/TENANT/...).")
     String cdnBase;
+
+    @Option(
+            names = "--cdn-origin-server",
+            description = "With an S3 store, the CDN's origin is still this server, not the bucket.")
+    boolean cdnOriginServer;
 
     @Option(
             names = "--admin-key",
@@ -117,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
                     .stageFrom(stageFrom, dev.lode.server.Durations.parse(stageTimeout))
                     .adminKey(key)
                     .cdnBase(cdnBase)
+                    .cdnInFrontOfServer(cdnOriginServer)
                     .tls(tlsCert, tlsKey)
                     .idleTimeout(dev.lode.server.Durations.parse(idleTimeout));
             if (corsOrigins != null && !corsOrigins.isEmpty()) {

@@ -87,7 +87,8 @@ class SharedStoreServersTest {
 
     private ServeCommand.Running serve(Path data) {
         ServeCommand cmd = new ServeCommand();
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--admin-key", ADMIN));
+        List<String> args = new ArrayList<>(List.of(
+                "--port", "0", "--bind", "127.0.0.1", "--admin-key", ADMIN, "--cdn-base", "https://cdn.example.test/"));
         args.addAll(Arrays.asList(storeArgs(data)));
         new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
         ServeCommand.Running r = cmd.start();
@@ -233,6 +234,21 @@ class SharedStoreServersTest {
                 .header("Authorization", "Bearer " + key));
         assertThat(got.statusCode()).isEqualTo(200);
         assertThat(got.body()).isEqualTo(whole);
+    }
+
+    @Test
+    void aPublicUploadIsGivenTheCdnUrlOfItsBucketKey() throws Exception {
+        ServeCommand.Running a = serve(tmp.resolve("a"));
+        String key = createTenant(tmp.resolve("a"));
+        byte[] model = "glTF binary, public".getBytes();
+        var put = send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-5/model_3d/ship.glb?public=true"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(model)));
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(new String(put.body()))
+                .contains("\"url\":\"https://cdn.example.test/lode-shared/site-a/acme/objects/"
+                                .replace("lode-shared/", "")
+                        + Sha256.of(model).hex() + "\"");
     }
 
     @Test

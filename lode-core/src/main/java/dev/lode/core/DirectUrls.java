@@ -14,4 +14,10 @@ public interface DirectUrls {
      * @throws IllegalArgumentException if the store cannot sign for that long
      */
     URI presignGet(ObjectId id, Duration ttl);
+
+    /**
+     * The object's key in the store: the path under which a CDN whose origin is the store serves
+     * it (bucket keys are never URL-escaped: they are letters, digits, '.', '_', '-' and '/').
+     */
+    String keyOf(ObjectId id);
 }

@@ -105,6 +105,7 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
     }
 
     /** The key {@code id} is (or would be) stored under. */
+    @Override
     public String keyOf(ObjectId id) {
         return keyPrefix + id.hex();
     }

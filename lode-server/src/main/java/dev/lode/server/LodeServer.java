@@ -202,6 +202,7 @@ public final class LodeServer implements AutoCloseable {
         StageSource stageFrom;
         String adminKey;
         String cdnBase;
+        boolean cdnInFrontOfServer;
         Path tlsCert;
         Path tlsKey;
         List<String> corsOrigins = List.of("*");
@@ -271,12 +272,25 @@ public final class LodeServer implements AutoCloseable {
             return this;
         }
 
-        /** Base URL of a CDN in front of this server; public tenant URLs are given under it. */
+        /**
+         * Base URL of a CDN; public tenant URLs are given under it. Its origin is the object store
+         * when the store is a bucket ({@code CDN/[PREFIX/]TENANT/objects/SHA256}, the bucket's key),
+         * and this server otherwise ({@code CDN/t/TENANT/RUN/TYPE/FILE}).
+         */
         public Builder cdnBase(String base) {
             if (base != null && !base.startsWith("http://") && !base.startsWith("https://")) {
                 throw new IllegalArgumentException("CDN base must be an http(s) URL: " + base);
             }
             this.cdnBase = base == null ? null : base.replaceAll("/+$", "");
+            return this;
+        }
+
+        /**
+         * Whether the CDN's origin is this server even when the store is a bucket (public URLs are
+         * then {@code CDN/t/TENANT/RUN/TYPE/FILE}; default false).
+         */
+        public Builder cdnInFrontOfServer(boolean inFront) {
+            this.cdnInFrontOfServer = inFront;
             return this;
         }
 

@@ -21,6 +21,7 @@ final class ServerContext implements AutoCloseable {
     private final Metrics metrics;
     private final String adminKey;
     private final String cdnBase;
+    private final boolean cdnInFrontOfServer;
     private final List<String> corsOrigins;
     private final boolean tls;
     private final long bodyReadTimeoutMillis;
@@ -48,6 +49,7 @@ final class ServerContext implements AutoCloseable {
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;
+        this.cdnInFrontOfServer = b.cdnInFrontOfServer;
         this.corsOrigins = b.corsOrigins;
         this.tls = tls;
         this.bodyReadTimeoutMillis = b.idleTimeout.toMillis();
@@ -118,8 +120,18 @@ final class ServerContext implements AutoCloseable {
         return adminKey;
     }
 
-    String cdnBase() {
-        return cdnBase;
+    /**
+     * The CDN URL of a public tenant artifact, if a CDN is configured: the object's key in the
+     * bucket when the CDN's origin is the store, the artifact's path on this server otherwise.
+     */
+    java.util.Optional<String> cdnUrl(dev.lode.catalog.TenantAssetKey key, dev.lode.core.ObjectId id) {
+        if (cdnBase == null) {
+            return java.util.Optional.empty();
+        }
+        if (!cdnInFrontOfServer && stores.tenant(key.tenant()) instanceof dev.lode.core.DirectUrls direct) {
+            return java.util.Optional.of(cdnBase + "/" + direct.keyOf(id));
+        }
+        return java.util.Optional.of(cdnBase + key.path());
     }
 
     List<String> corsOrigins() {

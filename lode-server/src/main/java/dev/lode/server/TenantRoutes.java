@@ -8,6 +8,7 @@ import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
 import dev.lode.core.DirectUrls;
 import dev.lode.core.MediaTypes;
+import dev.lode.core.ObjectId;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
 import java.time.Instant;
@@ -313,7 +314,7 @@ final class TenantRoutes {
             out.put("size", r.size());
             out.put("deduplicated", r.deduplicated());
             out.put("storedNewBytes", r.deduplicated() ? 0 : r.size());
-            out.put("url", urlFor(r.key(), r.isPublic(), base));
+            out.put("url", urlFor(r.key(), r.objectId(), r.isPublic(), base));
         }
         if (r.error() != null) {
             out.put("error", r.error());
@@ -321,9 +322,9 @@ final class TenantRoutes {
         return out;
     }
 
-    private String urlFor(TenantAssetKey key, boolean isPublic, String base) {
+    private String urlFor(TenantAssetKey key, ObjectId id, boolean isPublic, String base) {
         if (isPublic) {
-            return (server.cdnBase() != null ? server.cdnBase() : base) + key.path();
+            return server.cdnUrl(key, id).orElse(base + key.path());
         }
         byte[] secret = server.catalog().tenants().signingSecret(key.tenant()).orElseThrow();
         return Presigner.url(secret, base, key.path(), Presigner.DEFAULT_EXPIRY, Instant.now());
@@ -349,8 +350,8 @@ final class TenantRoutes {
         out.put("url", Presigner.url(secret, base, key.path(), ttl, now));
         out.put("expires", now.plus(ttl).getEpochSecond());
         Optional<TenantAsset> a = server.tenants().find(key);
-        if (a.isPresent() && a.get().isPublic() && server.cdnBase() != null) {
-            out.put("cdnUrl", server.cdnBase() + key.path());
+        if (a.isPresent() && a.get().isPublic()) {
+            server.cdnUrl(key, a.get().objectId()).ifPresent(u -> out.put("cdnUrl", u));
         }
         if (a.isPresent() && server.stores().tenant(tenant) instanceof DirectUrls direct) {
             // Straight from the bucket, for clients that should not load the lode server.
