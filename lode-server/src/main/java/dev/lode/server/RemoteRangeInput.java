@@ -1,8 +1,10 @@
 package dev.lode.server;
 
 import dev.lode.core.ByteRange;
+import dev.lode.core.CorruptObjectException;
 import dev.lode.core.ObjectId;
 import dev.lode.core.ObjectStore;
+import dev.lode.core.Sha256;
 import dev.lode.core.StoreException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -23,7 +26,9 @@ import java.util.concurrent.BlockingQueue;
  * {@link #AHEAD} chunks wait in memory per response, so a slow client holds back its reader.
  *
  * <p>The read starts on the first {@link #readChunk}, so a multi-range response opens one remote
- * stream at a time.
+ * stream at a time. A whole object is hashed on the way and its last chunk held back until the
+ * hash matches its id: bytes that are not the object end the response short (the connection is
+ * closed), so a client never receives a complete wrong body.
  */
 final class RemoteRangeInput implements ChunkedInput<ByteBuf> {
     static final int CHUNK = 128 * 1024;
@@ -40,8 +45,12 @@ final class RemoteRangeInput implements ChunkedInput<ByteBuf> {
     private volatile boolean closed;
     private Thread reader;
 
-    RemoteRangeInput(ObjectStore store, ObjectId id, ByteRange range, Channel channel) {
+    private final boolean whole;
+
+    /** {@code objectSize} tells whether {@code range} is the whole object (then it is verified). */
+    RemoteRangeInput(ObjectStore store, ObjectId id, ByteRange range, long objectSize, Channel channel) {
         this.store = store;
+        this.whole = range.offset() == 0 && range.length() == objectSize;
         this.channel = channel;
         this.id = id;
         this.range = range;
@@ -91,6 +100,7 @@ final class RemoteRangeInput implements ChunkedInput<ByteBuf> {
     }
 
     private void pump() {
+        MessageDigest md = whole ? Sha256.newDigest() : null;
         try (InputStream in = store.openRange(id, range)) {
             long left = range.length();
             while (left > 0 && !closed) {
@@ -100,6 +110,15 @@ final class RemoteRangeInput implements ChunkedInput<ByteBuf> {
                     break;
                 }
                 left -= n;
+                if (md != null) {
+                    md.update(buf, 0, n);
+                    if (left == 0) {
+                        ObjectId actual = ObjectId.ofDigest(md.digest());
+                        if (!actual.equals(id)) {
+                            throw new CorruptObjectException("object read from " + store, id, actual);
+                        }
+                    }
+                }
                 queue.put(Unpooled.wrappedBuffer(buf, 0, n));
                 wake();
             }

@@ -259,7 +259,7 @@ final class ResponseWriter {
         if (cached != null) {
             return Unpooled.wrappedBuffer(cached, (int) r.offset(), (int) r.length());
         }
-        return new RemoteRangeInput(o.store(), o.id(), r, channel);
+        return new RemoteRangeInput(o.store(), o.id(), r, size, channel);
     }
 
     private Object region(FileChannel fc, ByteRange r) {

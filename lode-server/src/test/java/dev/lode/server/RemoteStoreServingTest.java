@@ -135,6 +135,32 @@ class RemoteStoreServingTest {
         assertThat(fx.get("/assets/big.bin").body()).isEqualTo(body);
     }
 
+    @Test
+    void aWholeObjectThatNoLongerMatchesItsHashIsCutShortButRangesStillServe() throws Exception {
+        byte[] body = random(2_000_000, 5);
+        fx.putAsset("big.bin", body);
+        ObjectId id = dev.lode.core.Sha256.of(body);
+        Path file = remote.local.pathOf(id);
+        byte[] bad = body.clone();
+        bad[1_999_000] ^= 1;
+        file.toFile().setWritable(true);
+        java.nio.file.Files.write(file, bad);
+
+        byte[] got;
+        try (Socket s = new Socket("127.0.0.1", fx.server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write("GET /assets/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            got = s.getInputStream().readAllBytes();
+        }
+        assertThat(new String(got, 0, 20, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        assertThat(got.length).isLessThan(2_000_000); // headers + all but the held-back last chunk
+
+        HttpResponse<byte[]> range = fx.get("/assets/big.bin", "Range", "bytes=0-99");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(body, 0, 100));
+    }
+
     /** A local store that does not look like one, with a throttle and a failure switch on reads. */
     static final class Remote implements ObjectStore {
         private final LocalObjectStore local;
