@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -172,6 +173,7 @@ public final class LocalObjectStore implements ObjectStore {
         Path target = pathOf(id);
         if (Files.exists(target)) {
             Quietly.delete(temp);
+            touch(target);
             return false;
         }
         try {
@@ -186,6 +188,7 @@ public final class LocalObjectStore implements ObjectStore {
             }
         } catch (FileAlreadyExistsException e) {
             Quietly.delete(temp);
+            touch(target);
             return false;
         } catch (IOException e) {
             throw StoreException.io("store object " + id + " at", target, e);
@@ -200,6 +203,19 @@ public final class LocalObjectStore implements ObjectStore {
             statsLock.unlock();
         }
         return true;
+    }
+
+    /**
+     * Renews the modification time of an object a put found already held: garbage collection
+     * spares objects younger than its grace period, so bytes being uploaded again are safe from a
+     * collection that runs before the upload is recorded in the catalog.
+     */
+    private static void touch(Path target) {
+        try {
+            Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Deleted meanwhile, or a read-only store: the put's caller sees the object's state.
+        }
     }
 
     private static void forceDirectory(Path dir) throws IOException {
@@ -311,6 +327,18 @@ public final class LocalObjectStore implements ObjectStore {
             throw StoreException.io("delete object " + id + " at", p, e);
         } finally {
             statsLock.unlock();
+        }
+    }
+
+    /** The object file's modification time: when it was stored, or last put again. */
+    @Override
+    public Optional<Instant> lastModified(ObjectId id) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(pathOf(id)).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw StoreException.io("read the modification time of object " + id + " at", pathOf(id), e);
         }
     }
 

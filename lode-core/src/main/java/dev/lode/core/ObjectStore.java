@@ -3,6 +3,8 @@ package dev.lode.core;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -53,6 +55,16 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Calls {@code action} with every object id held, in no particular order. */
     void forEach(Consumer<ObjectId> action);
+
+    /**
+     * When {@code id} was last written (or, for a put of bytes already held, confirmed), if the
+     * store knows. Garbage collection deletes an unreferenced object only when this is older than
+     * its grace period, so an object with no known age is never collected. The default knows
+     * nothing.
+     */
+    default Optional<Instant> lastModified(ObjectId id) {
+        return Optional.empty();
+    }
 
     /** Object count and total bytes. */
     StoreStats stats();
