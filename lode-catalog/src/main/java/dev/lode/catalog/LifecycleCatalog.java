@@ -72,11 +72,11 @@ public final class LifecycleCatalog {
     public List<ObjectUse> objectUses() {
         return catalog.read(c -> {
             List<ObjectUse> out = new ArrayList<>();
-            collect(c, "SELECT NULL, object_id, media_type FROM assets", out);
-            collect(c, "SELECT tenant, object_id, media_type FROM tenant_assets", out);
+            collect(c, "SELECT NULL, NULL, object_id, media_type FROM assets", out);
+            collect(c, "SELECT tenant, run, object_id, media_type FROM tenant_assets", out);
             collect(
                     c,
-                    "SELECT tenant, object_id, 'application/octet-stream' FROM uploads"
+                    "SELECT tenant, NULL, object_id, 'application/octet-stream' FROM uploads"
                             + " WHERE object_id IS NOT NULL AND state IN ('PENDING', 'UPLOADING')",
                     out);
             return out;
@@ -87,7 +87,8 @@ public final class LifecycleCatalog {
         try (PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new ObjectUse(rs.getString(1), ObjectId.parse(rs.getString(2)), rs.getString(3)));
+                out.add(new ObjectUse(
+                        rs.getString(1), rs.getString(2), ObjectId.parse(rs.getString(3)), rs.getString(4)));
             }
         }
     }

@@ -342,8 +342,8 @@ class CatalogTest {
             c.assets().putEncoding(new EncodedVariant(id("logo"), "gzip", id("logo.gz"), 3));
             assertThat(c.lifecycle().objectUses())
                     .containsExactlyInAnyOrder(
-                            new ObjectUse(null, id("logo"), "image/png"),
-                            new ObjectUse("acme", id("m"), "application/json"));
+                            new ObjectUse(null, null, id("logo"), "image/png"),
+                            new ObjectUse("acme", "r", id("m"), "application/json"));
             assertThat(c.lifecycle().encodings())
                     .containsExactly(new EncodedVariant(id("logo"), "gzip", id("logo.gz"), 3));
             assertThat(c.lifecycle().deleteEncodingsOf(id("logo"))).isEqualTo(1);

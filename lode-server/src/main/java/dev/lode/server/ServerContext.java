@@ -15,6 +15,7 @@ final class ServerContext implements AutoCloseable {
     private final TenantService tenants;
     private final PluginRegistry plugins;
     private final Metrics metrics;
+    private final ServedBytes served;
     private final String adminKey;
     private final String cdnBase;
     private final List<String> corsOrigins;
@@ -32,7 +33,9 @@ final class ServerContext implements AutoCloseable {
         Precompressor pre = new Precompressor(store, catalog, tmp);
         Stager stager = b.stageFrom == null ? null : new Stager(b.stageFrom, metrics);
         this.assets = new AssetService(store, catalog, pre, stager);
-        this.tenants = new TenantService(store, catalog, pre, assets, b.dataDir.resolve("uploads"));
+        this.tenants = new TenantService(store, catalog, pre, assets, b.dataDir.resolve("uploads"), b.nodeId);
+        this.served = new ServedBytes(catalog);
+        InterruptedUploads.fail(catalog, b.nodeId);
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;
@@ -79,6 +82,10 @@ final class ServerContext implements AutoCloseable {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    ServedBytes served() {
+        return served;
     }
 
     String adminKey() {

@@ -54,6 +54,7 @@ final class TenantService {
     private final Precompressor precompressor;
     private final AssetService assets;
     private final Path uploadsDir;
+    private final String node;
     private final ConcurrentHashMap<String, CompletableFuture<UploadRecord>> finished = new ConcurrentHashMap<>();
 
     TenantService(
@@ -61,19 +62,22 @@ final class TenantService {
             Catalog catalog,
             Precompressor precompressor,
             AssetService assets,
-            Path uploadsDir) {
+            Path uploadsDir,
+            String node) {
         this.store = store;
         this.catalog = catalog;
         this.precompressor = precompressor;
         this.assets = assets;
         this.uploadsDir = uploadsDir;
+        this.node = node;
     }
 
     /** Stores a single streamed upload; the returned record says whether the bytes were new. */
     UploadRecord putSingle(TenantAssetKey key, boolean isPublic, InputStream body, String mediaType) {
-        UploadRecord u = catalog.uploads().create(key, isPublic);
+        UploadRecord u = catalog.uploads().create(key, isPublic, node);
         try {
-            StoredObject so = store.put(body);
+            StoredObject so = store.put(
+                    new FirstByteInputStream(body, () -> catalog.uploads().markUploading(u.uploadId())));
             return finish(u, so, mediaType);
         } catch (RuntimeException e) {
             fail(u.uploadId(), e);
@@ -122,7 +126,7 @@ final class TenantService {
             throw new UploadException(400, "part number must be 1.." + MAX_PARTS + ", got " + number);
         }
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         Path dir = uploadsDir.resolve(uploadId);
@@ -161,7 +165,7 @@ final class TenantService {
     /** Joins the parts in order into one object and records the artifact. */
     UploadRecord complete(String tenant, String uploadId, String mediaType) {
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         List<UploadPart> parts = catalog.uploads().parts(uploadId);
@@ -196,7 +200,7 @@ final class TenantService {
 
     UploadRecord abort(String tenant, String uploadId) {
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         UploadRecord ended = catalog.uploads().end(uploadId, UploadState.ABORTED, null);

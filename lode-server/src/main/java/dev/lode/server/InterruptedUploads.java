@@ -1,0 +1,42 @@
+package dev.lode.server;
+
+import dev.lode.catalog.Catalog;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On start, fails the single streamed PUTs this server (the same node) was receiving when its
+ * previous process stopped: their bytes died with it, and a client waiting on their status must
+ * learn so rather than wait forever. Multipart uploads keep their parts on disk and stay resumable.
+ */
+final class InterruptedUploads {
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptedUploads.class);
+    static final String REASON = "interrupted by server restart";
+
+    private InterruptedUploads() {}
+
+    /**
+     * This server's name among those sharing a catalog: host name and data folder, which stay the
+     * same across restarts and differ between two servers on one PostgreSQL catalog.
+     */
+    static String defaultNode(Path dataDir) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + dataDir.toAbsolutePath().normalize();
+    }
+
+    static void fail(Catalog catalog, String node) {
+        List<String> failed = catalog.uploads().failInterrupted(node, REASON);
+        if (!failed.isEmpty()) {
+            LOG.info("{} single uploads interrupted by the last stop marked failed: {}", failed.size(), failed);
+        }
+    }
+}
