@@ -74,6 +74,11 @@ final class IngestCommand implements Callable<Integer> {
                         r.newObjects(),
                         r.skipped() > 0 ? ", skipped " + r.skipped() + " links/special files" : "");
             }
+            // Nothing in the catalog names the tree yet: pin its manifest so that garbage
+            // collection keeps the manifest and every object it lists.
+            try (dev.lode.catalog.Catalog catalog = data.openCatalog()) {
+                catalog.lifecycle().pin(r.manifestId(), "lode ingest " + dir.toAbsolutePath());
+            }
             System.out.println(r.manifestId());
             return 0;
         }
