@@ -66,6 +66,17 @@ public interface ObjectStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Deletes the object if {@link #lastModified} says it was written before {@code cutoff};
+     * returns whether it did. Garbage collection deletes through this. The default checks, then
+     * deletes; a store that can order it against a concurrent put of the same bytes (which renews
+     * the time) does so, so that the put never reports an object held that is then gone.
+     */
+    default boolean deleteIfOlderThan(ObjectId id, Instant cutoff) {
+        Optional<Instant> t = lastModified(id);
+        return t.isPresent() && t.get().isBefore(cutoff) && delete(id);
+    }
+
     /** Object count and total bytes. */
     StoreStats stats();
 

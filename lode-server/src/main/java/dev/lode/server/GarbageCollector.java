@@ -265,7 +265,7 @@ final class GarbageCollector {
             deleted.add(id);
             return;
         }
-        if (store.delete(id)) {
+        if (store.deleteIfOlderThan(id, cutoff)) {
             objectsDeleted++;
             bytesFreed += size.orElse(0);
             deleted.add(id);
