@@ -28,6 +28,11 @@ class CatalogTest {
         return Catalog.openSqlite(dir.resolve("c.db"));
     }
 
+    /** A second catalog on the database {@link #open()} made last (another server sharing it). */
+    Catalog reopen() {
+        return Catalog.openSqlite(dir.resolve("c.db"));
+    }
+
     private static ObjectId id(String s) {
         return Sha256.of(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -364,6 +369,30 @@ class CatalogTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("acme=-1");
             assertThat(c.lifecycle().bytesServed()).isEmpty();
+        }
+    }
+
+    @Test
+    void bytesServedFromTwoServersSharingTheCatalogAddUpExactly() throws Exception {
+        try (Catalog first = open();
+                Catalog second = reopen();
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            first.tenants().create("acme");
+            var all = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < 4; t++) {
+                Catalog c = t % 2 == 0 ? first : second;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        c.lifecycle().addBytesServed(java.util.Map.of("acme", 3L, "other", 1L));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+            assertThat(second.lifecycle().bytesServed()).isEqualTo(java.util.Map.of("acme", 300L, "other", 100L));
+            assertThat(first.tenantAssets().usage().get(0).bytesServed()).isEqualTo(300);
         }
     }
 }
