@@ -20,10 +20,17 @@ final class InterruptedUploads {
     private InterruptedUploads() {}
 
     /**
-     * This server's name among those sharing a catalog: host name and data folder, which stay the
-     * same across restarts and differ between two servers on one PostgreSQL catalog.
+     * This server's name among those sharing a catalog: {@code $LODE_NODE_ID}, else host name and
+     * data folder, which stay the same across restarts and differ between two servers on one
+     * PostgreSQL catalog. (In containers whose host name changes on every start, set
+     * {@code LODE_NODE_ID}; otherwise an interrupted single upload is only ended by garbage
+     * collection, a day later.)
      */
     static String defaultNode(Path dataDir) {
+        String env = System.getenv("LODE_NODE_ID");
+        if (env != null && !env.isBlank()) {
+            return env.strip().length() > 255 ? env.strip().substring(0, 255) : env.strip();
+        }
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

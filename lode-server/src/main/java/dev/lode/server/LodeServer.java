@@ -236,7 +236,6 @@ public final class LodeServer implements AutoCloseable {
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
-            this.nodeId = InterruptedUploads.defaultNode(this.dataDir);
         }
 
         /** Runs garbage collection this often inside the server (default 6 h); zero turns it off. */
@@ -256,8 +255,9 @@ public final class LodeServer implements AutoCloseable {
         }
 
         /**
-         * This server's name among servers sharing a catalog (default: host name and data folder);
-         * on start it fails the single uploads it was streaming when it last stopped.
+         * This server's name among servers sharing a catalog, the same across its restarts
+         * (default: {@code $LODE_NODE_ID}, else host name and data folder); on start it fails the
+         * single uploads it was streaming when it last stopped.
          */
         public Builder nodeId(String id) {
             if (id == null || id.isBlank() || id.length() > 255) {

@@ -33,9 +33,10 @@ final class ServerContext implements AutoCloseable {
         Precompressor pre = new Precompressor(store, catalog, tmp);
         Stager stager = b.stageFrom == null ? null : new Stager(b.stageFrom, metrics);
         this.assets = new AssetService(store, catalog, pre, stager);
-        this.tenants = new TenantService(store, catalog, pre, assets, b.dataDir.resolve("uploads"), b.nodeId);
+        String node = b.nodeId != null ? b.nodeId : InterruptedUploads.defaultNode(b.dataDir);
+        this.tenants = new TenantService(store, catalog, pre, assets, b.dataDir.resolve("uploads"), node);
         this.served = new ServedBytes(catalog);
-        InterruptedUploads.fail(catalog, b.nodeId);
+        InterruptedUploads.fail(catalog, node);
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;

@@ -140,6 +140,27 @@ class UploadStatusRestartTest {
         }
     }
 
+    @Test
+    void withoutANodeIdTheDataFolderAndHostNameIdentifyTheServerAcrossRestarts() {
+        String key;
+        try (ServerFixture fx = ServerFixture.start(data, b -> b.gcEvery(java.time.Duration.ZERO))) {
+            key = fx.server.catalog().tenants().create("acme");
+        }
+        String id;
+        try (Catalog c = Catalog.openSqlite(data.resolve("catalog.db"))) {
+            UploadRecord u = c.uploads()
+                    .create(
+                            TenantAssetKey.parse("acme", "r/video/big.mp4"),
+                            false,
+                            InterruptedUploads.defaultNode(data));
+            c.uploads().markUploading(u.uploadId());
+            id = u.uploadId();
+        }
+        try (ServerFixture fx = ServerFixture.start(data, b -> b.gcEvery(java.time.Duration.ZERO))) {
+            assertThat(status(fx, key, id).get("state").asText()).isEqualTo("failed");
+        }
+    }
+
     private static JsonNode status(ServerFixture fx, String key, String uploadId) {
         HttpResponse<byte[]> r = fx.get("/t/acme/uploads/" + uploadId, "Authorization", "Bearer " + key);
         assertThat(r.statusCode()).isEqualTo(200);
