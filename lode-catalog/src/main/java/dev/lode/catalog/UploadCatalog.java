@@ -54,7 +54,7 @@ public final class UploadCatalog {
                 if (streamedBy == null) {
                     ps.setNull(10, Types.VARCHAR);
                 } else {
-                    ps.setString(10, streamedBy.length() > 255 ? streamedBy.substring(0, 255) : streamedBy);
+                    ps.setString(10, nodeColumn(streamedBy));
                 }
                 ps.executeUpdate();
             }
@@ -265,7 +265,7 @@ public final class UploadCatalog {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT upload_id FROM uploads WHERE streamed_by = ? AND state IN (?, ?) ORDER BY upload_id")) {
-                ps.setString(1, node);
+                ps.setString(1, nodeColumn(node));
                 ps.setString(2, UploadState.PENDING.name());
                 ps.setString(3, UploadState.UPLOADING.name());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -322,6 +322,11 @@ public final class UploadCatalog {
             endIn(c, uploadId, UploadState.ABORTED, reason);
             return true;
         });
+    }
+
+    /** A node name as stored: at most the column's 255 characters, the same on write and lookup. */
+    private static String nodeColumn(String node) {
+        return node.length() > 255 ? node.substring(0, 255) : node;
     }
 
     private static void deletePartRows(Connection c, String uploadId) throws SQLException {

@@ -1,8 +1,10 @@
 package dev.lode.server;
 
 import dev.lode.catalog.Catalog;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,13 +33,33 @@ final class InterruptedUploads {
         if (env != null && !env.isBlank()) {
             return env.strip().length() > 255 ? env.strip().substring(0, 255) : env.strip();
         }
-        String host;
+        return hostName() + ":" + dataDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The kernel's host name where it can be read without DNS (a name lookup, which
+     * {@link InetAddress#getLocalHost()} does, can take seconds on a machine without DNS).
+     */
+    private static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
         }
-        return host + ":" + dataDir.toAbsolutePath().normalize();
+        for (String var : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+            String h = System.getenv(var);
+            if (h != null && !h.isBlank()) {
+                return h.strip();
+            }
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     static void fail(Catalog catalog, String node) {
