@@ -76,12 +76,19 @@ final class TenantService {
     UploadRecord putSingle(TenantAssetKey key, boolean isPublic, InputStream body, String mediaType) {
         UploadRecord u = catalog.uploads().create(key, isPublic, node);
         try {
-            StoredObject so = store.put(
-                    new FirstByteInputStream(body, () -> catalog.uploads().markUploading(u.uploadId())));
+            StoredObject so = store.put(new FirstByteInputStream(body, () -> markUploading(u.uploadId())));
             return finish(u, so, mediaType);
         } catch (RuntimeException e) {
             fail(u.uploadId(), e);
             throw e;
+        }
+    }
+
+    private void markUploading(String uploadId) {
+        try {
+            catalog.uploads().markUploading(uploadId);
+        } catch (UploadCatalog.UploadStateException e) {
+            throw new UploadException(409, e.getMessage()); // aborted while its body was arriving
         }
     }
 
