@@ -161,6 +161,42 @@ class UploadStatusRestartTest {
         }
     }
 
+    @Test
+    void aSinglePutIsPendingUntilItsBodyStartsAndAbortingItThenAnswers409() throws Exception {
+        try (ServerFixture fx = start(data)) {
+            String key = fx.server.catalog().tenants().create("acme");
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", fx.server.port())) {
+                s.setSoTimeout(20_000);
+                var out = s.getOutputStream();
+                out.write(("PUT /t/acme/r/bundle/late.zip HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                                + "\r\nContent-Length: 4\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                JsonNode pending = null;
+                for (int i = 0; i < 400 && pending == null; i++) {
+                    HttpResponse<byte[]> r =
+                            fx.get("/t/acme/uploads?path=r/bundle/late.zip", "Authorization", "Bearer " + key);
+                    if (r.statusCode() == 200) {
+                        pending = json(r);
+                    } else {
+                        Thread.sleep(10);
+                    }
+                }
+                assertThat(pending).isNotNull();
+                assertThat(pending.get("state").asText()).isEqualTo("pending");
+                String id = pending.get("uploadId").asText();
+                assertThat(send(fx, "DELETE", "/t/acme/uploads/" + id, key, null)
+                                .statusCode())
+                        .isEqualTo(200);
+                out.write("body".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(answer).startsWith("HTTP/1.1 409").contains("ABORTED");
+                assertThat(status(fx, key, id).get("state").asText()).isEqualTo("aborted");
+            }
+        }
+    }
+
     private static JsonNode status(ServerFixture fx, String key, String uploadId) {
         HttpResponse<byte[]> r = fx.get("/t/acme/uploads/" + uploadId, "Authorization", "Bearer " + key);
         assertThat(r.statusCode()).isEqualTo(200);
