@@ -32,6 +32,7 @@ public final class Catalog implements AutoCloseable {
     private final TenantCatalog tenants = new TenantCatalog(this);
     private final TenantAssetCatalog tenantAssets = new TenantAssetCatalog(this);
     private final UploadCatalog uploads = new UploadCatalog(this);
+    private final LifecycleCatalog lifecycle = new LifecycleCatalog(this);
 
     private Catalog(Builder b) {
         this.url = b.url;
@@ -106,6 +107,11 @@ public final class Catalog implements AutoCloseable {
     /** Tenant uploads and their parts. */
     public UploadCatalog uploads() {
         return uploads;
+    }
+
+    /** Retention, garbage-collection roots and references, bytes served per tenant. */
+    public LifecycleCatalog lifecycle() {
+        return lifecycle;
     }
 
     /** Work done with one connection. */

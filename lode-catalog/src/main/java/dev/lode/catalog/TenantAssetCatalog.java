@@ -90,19 +90,31 @@ public final class TenantAssetCatalog {
         });
     }
 
-    /** Stored bytes per tenant, before and after dedup. */
+    /**
+     * Usage of every tenant, by name: artifacts, bytes before and after dedup, distinct objects and
+     * bytes served. A tenant with nothing stored has a row of zeros.
+     */
     public List<TenantUsage> usage() {
         return catalog.read(c -> {
-            String sql = "SELECT a.tenant, a.n, a.logical, d.stored FROM"
-                    + " (SELECT tenant, COUNT(*) AS n, SUM(size) AS logical FROM tenant_assets GROUP BY tenant) a"
-                    + " JOIN (SELECT tenant, SUM(size) AS stored FROM"
+            String sql = "SELECT t.name, COALESCE(a.n, 0), COALESCE(a.logical, 0), COALESCE(d.stored, 0),"
+                    + " COALESCE(d.objects, 0), COALESCE(s.bytes, 0) FROM tenants t"
+                    + " LEFT JOIN (SELECT tenant, COUNT(*) AS n, SUM(size) AS logical FROM tenant_assets"
+                    + "   GROUP BY tenant) a ON a.tenant = t.name"
+                    + " LEFT JOIN (SELECT tenant, COUNT(*) AS objects, SUM(size) AS stored FROM"
                     + "   (SELECT DISTINCT tenant, object_id, size FROM tenant_assets) u GROUP BY tenant) d"
-                    + " ON a.tenant = d.tenant ORDER BY a.tenant";
+                    + "   ON d.tenant = t.name"
+                    + " LEFT JOIN tenant_bytes_served s ON s.tenant = t.name ORDER BY t.name";
             try (PreparedStatement ps = c.prepareStatement(sql);
                     ResultSet rs = ps.executeQuery()) {
                 List<TenantUsage> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new TenantUsage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                    out.add(new TenantUsage(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6)));
                 }
                 return out;
             }

@@ -23,24 +23,39 @@ public final class UploadCatalog {
         this.catalog = catalog;
     }
 
-    /** Starts an upload to {@code key}; the tenant must exist. */
+    /** Starts a multipart upload to {@code key} in state {@code PENDING}; the tenant must exist. */
     public UploadRecord create(TenantAssetKey key, boolean isPublic) {
+        return create(key, isPublic, null);
+    }
+
+    /**
+     * Starts an upload to {@code key} in state {@code PENDING}. {@code streamedBy} names the server
+     * streaming a single PUT (see {@link #failInterrupted}); null for a multipart upload, which any
+     * server may resume.
+     */
+    public UploadRecord create(TenantAssetKey key, boolean isPublic, String streamedBy) {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         String id = "up_" + HexFormat.of().formatHex(b);
         long now = System.currentTimeMillis();
         return catalog.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO uploads (upload_id, tenant, run, artifact_type,"
-                    + " filename, is_public, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " filename, is_public, state, created_at, updated_at, streamed_by)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, key.tenant());
                 ps.setString(3, key.run());
                 ps.setString(4, key.type().token());
                 ps.setString(5, key.filename());
                 ps.setInt(6, isPublic ? 1 : 0);
-                ps.setString(7, UploadState.OPEN.name());
+                ps.setString(7, UploadState.PENDING.name());
                 ps.setLong(8, now);
                 ps.setLong(9, now);
+                if (streamedBy == null) {
+                    ps.setNull(10, Types.VARCHAR);
+                } else {
+                    ps.setString(10, nodeColumn(streamedBy));
+                }
                 ps.executeUpdate();
             }
             return find(c, id).orElseThrow();
@@ -106,10 +121,34 @@ public final class UploadCatalog {
         }
     }
 
-    /** Records (or re-records, for a retried part) part {@code number} of an open upload. */
+    /** Moves an active upload from {@code PENDING} to {@code UPLOADING}: its first bytes arrived. */
+    public UploadRecord markUploading(String uploadId) {
+        return catalog.write(c -> {
+            requireOpen(c, uploadId);
+            setUploading(c, uploadId);
+            return find(c, uploadId).orElseThrow();
+        });
+    }
+
+    private static void setUploading(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE uploads SET state = ?, updated_at = ? WHERE upload_id = ? AND state = ?")) {
+            ps.setString(1, UploadState.UPLOADING.name());
+            ps.setLong(2, System.currentTimeMillis());
+            ps.setString(3, uploadId);
+            ps.setString(4, UploadState.PENDING.name());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records (or re-records, for a retried part) part {@code number} of an active upload, which
+     * is {@code UPLOADING} from then on.
+     */
     public void putPart(String uploadId, UploadPart part) {
         catalog.write(c -> {
             requireOpen(c, uploadId);
+            setUploading(c, uploadId);
             try (PreparedStatement del =
                     c.prepareStatement("DELETE FROM upload_parts WHERE upload_id = ? AND part_number = ?")) {
                 del.setString(1, uploadId);
@@ -146,7 +185,7 @@ public final class UploadCatalog {
         });
     }
 
-    /** Marks an open upload complete with its object and records the artifact, in one transaction. */
+    /** Marks an active upload complete with its object and records the artifact, in one transaction. */
     public UploadRecord complete(String uploadId, TenantAsset asset, boolean deduplicated) {
         return catalog.write(c -> {
             requireOpen(c, uploadId);
@@ -188,28 +227,106 @@ public final class UploadCatalog {
         });
     }
 
-    /** Ends an open upload as {@code ABORTED} or {@code FAILED} (with {@code error}). */
+    /** Ends an active upload as {@code ABORTED} or {@code FAILED} (with {@code error}). */
     public UploadRecord end(String uploadId, UploadState state, String error) {
         if (state != UploadState.ABORTED && state != UploadState.FAILED) {
             throw new IllegalArgumentException("end() takes ABORTED or FAILED, not " + state);
         }
         return catalog.write(c -> {
             requireOpen(c, uploadId);
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE uploads SET state = ?, error = ?, updated_at = ? WHERE upload_id = ?")) {
-                ps.setString(1, state.name());
-                if (error == null) {
-                    ps.setNull(2, Types.VARCHAR);
-                } else {
-                    ps.setString(2, error.length() > 1000 ? error.substring(0, 1000) : error);
-                }
-                ps.setLong(3, System.currentTimeMillis());
-                ps.setString(4, uploadId);
-                ps.executeUpdate();
-            }
-            deletePartRows(c, uploadId);
+            endIn(c, uploadId, state, error);
             return find(c, uploadId).orElseThrow();
         });
+    }
+
+    private static void endIn(Connection c, String uploadId, UploadState state, String error) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE uploads SET state = ?, error = ?, updated_at = ? WHERE upload_id = ?")) {
+            ps.setString(1, state.name());
+            if (error == null) {
+                ps.setNull(2, Types.VARCHAR);
+            } else {
+                ps.setString(2, error.length() > 1000 ? error.substring(0, 1000) : error);
+            }
+            ps.setLong(3, System.currentTimeMillis());
+            ps.setString(4, uploadId);
+            ps.executeUpdate();
+        }
+        deletePartRows(c, uploadId);
+    }
+
+    /**
+     * Fails the single PUTs that {@code node} was streaming when it stopped: they are active and
+     * streamed by {@code node}, and their bytes died with its process. Multipart uploads are not
+     * touched (their parts are on disk; any server may resume them). Returns the uploads failed.
+     */
+    public List<String> failInterrupted(String node, String reason) {
+        return catalog.write(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT upload_id FROM uploads WHERE streamed_by = ? AND state IN (?, ?) ORDER BY upload_id")) {
+                ps.setString(1, nodeColumn(node));
+                ps.setString(2, UploadState.PENDING.name());
+                ps.setString(3, UploadState.UPLOADING.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : ids) {
+                endIn(c, id, UploadState.FAILED, reason);
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * The active uploads with no activity (creation, state change or part) since {@code cutoff},
+     * oldest first: multipart uploads a client gave up on.
+     */
+    public List<UploadRecord> inactiveSince(Instant cutoff) {
+        return catalog.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM uploads"
+                    + " WHERE state IN (?, ?) AND updated_at < ? ORDER BY updated_at, upload_id")) {
+                ps.setString(1, UploadState.PENDING.name());
+                ps.setString(2, UploadState.UPLOADING.name());
+                ps.setLong(3, cutoff.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            List<UploadRecord> out = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                find(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Aborts {@code uploadId} if it is still active and inactive since {@code cutoff} (checked in
+     * the same transaction, so a part that arrived meanwhile saves it); returns whether it did.
+     */
+    public boolean abortIfInactive(String uploadId, Instant cutoff, String reason) {
+        return catalog.write(c -> {
+            Optional<UploadRecord> r = find(c, uploadId);
+            if (r.isEmpty()
+                    || !r.get().state().isActive()
+                    || !r.get().updatedAt().isBefore(cutoff)) {
+                return false;
+            }
+            endIn(c, uploadId, UploadState.ABORTED, reason);
+            return true;
+        });
+    }
+
+    /** A node name as stored: at most the column's 255 characters, the same on write and lookup. */
+    private static String nodeColumn(String node) {
+        return node.length() > 255 ? node.substring(0, 255) : node;
     }
 
     private static void deletePartRows(Connection c, String uploadId) throws SQLException {
@@ -229,8 +346,8 @@ public final class UploadCatalog {
 
     private static void requireOpen(Connection c, String uploadId) throws SQLException {
         UploadRecord r = find(c, uploadId).orElseThrow(() -> new UploadStateException("no upload " + uploadId));
-        if (r.state() != UploadState.OPEN) {
-            throw new UploadStateException("upload " + uploadId + " is " + r.state() + ", not OPEN");
+        if (!r.state().isActive()) {
+            throw new UploadStateException("upload " + uploadId + " is " + r.state() + ", no longer active");
         }
     }
 

@@ -28,6 +28,11 @@ class CatalogTest {
         return Catalog.openSqlite(dir.resolve("c.db"));
     }
 
+    /** A second catalog on the database {@link #open()} made last (another server sharing it). */
+    Catalog reopen() {
+        return Catalog.openSqlite(dir.resolve("c.db"));
+    }
+
     private static ObjectId id(String s) {
         return Sha256.of(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -152,7 +157,12 @@ class CatalogTest {
             c.tenantAssets()
                     .put(new TenantAsset(
                             TenantAssetKey.parse("acme", "r2/audio/b.ogg"), id("y"), 50, "audio/ogg", true, now));
-            assertThat(c.tenantAssets().usage()).containsExactly(new TenantUsage("acme", 3, 250, 150));
+            c.tenants().create("idle");
+            c.lifecycle().addBytesServed(java.util.Map.of("acme", 100L));
+            c.lifecycle().addBytesServed(java.util.Map.of("acme", 23L));
+            assertThat(c.tenantAssets().usage())
+                    .containsExactly(
+                            new TenantUsage("acme", 3, 250, 150, 2, 123), new TenantUsage("idle", 0, 0, 0, 0, 0));
             assertThat(c.tenantAssets().tenantHoldsObject("acme", id("x"))).isTrue();
             assertThat(c.tenantAssets().tenantHoldsObject("acme", id("z"))).isFalse();
         }
@@ -164,10 +174,11 @@ class CatalogTest {
             c.tenants().create("acme");
             TenantAssetKey key = TenantAssetKey.parse("acme", "run-7/video/intro.mp4");
             UploadRecord u = c.uploads().create(key, false);
-            assertThat(u.state()).isEqualTo(UploadState.OPEN);
+            assertThat(u.state()).isEqualTo(UploadState.PENDING);
             c.uploads().putPart(u.uploadId(), new UploadPart(2, id("p2").hex(), 5));
             c.uploads().putPart(u.uploadId(), new UploadPart(1, id("p1").hex(), 5));
             c.uploads().putPart(u.uploadId(), new UploadPart(2, id("p2b").hex(), 6));
+            assertThat(c.uploads().find(u.uploadId()).orElseThrow().state()).isEqualTo(UploadState.UPLOADING);
             assertThat(c.uploads().parts(u.uploadId()))
                     .extracting(UploadPart::number, UploadPart::size)
                     .containsExactly(
@@ -227,5 +238,161 @@ class CatalogTest {
         assertThatThrownBy(() -> TenantAssetKey.parse("acme", "r/image/.."))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(TenantAssetKey.parse("acme", "r/model_3d/ship.glb").path()).isEqualTo("/t/acme/r/model_3d/ship.glb");
+    }
+
+    @Test
+    void restartFailsOnlyTheSinglePutsThatNodeWasStreaming() {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            UploadRecord mine = c.uploads().create(TenantAssetKey.parse("acme", "r/image/a.png"), false, "node-a");
+            c.uploads().markUploading(mine.uploadId());
+            UploadRecord minePending =
+                    c.uploads().create(TenantAssetKey.parse("acme", "r/image/b.png"), false, "node-a");
+            UploadRecord theirs = c.uploads().create(TenantAssetKey.parse("acme", "r/image/c.png"), false, "node-b");
+            c.uploads().markUploading(theirs.uploadId());
+            UploadRecord multipart = c.uploads().create(TenantAssetKey.parse("acme", "r/video/d.mp4"), false);
+            c.uploads().putPart(multipart.uploadId(), new UploadPart(1, id("p").hex(), 1));
+
+            assertThat(c.uploads().failInterrupted("node-a", "interrupted by server restart"))
+                    .containsExactlyInAnyOrder(mine.uploadId(), minePending.uploadId());
+
+            UploadRecord failed = c.uploads().find(mine.uploadId()).orElseThrow();
+            assertThat(failed.state()).isEqualTo(UploadState.FAILED);
+            assertThat(failed.error()).isEqualTo("interrupted by server restart");
+            assertThat(c.uploads().find(theirs.uploadId()).orElseThrow().state())
+                    .isEqualTo(UploadState.UPLOADING);
+            assertThat(c.uploads().find(multipart.uploadId()).orElseThrow().state())
+                    .isEqualTo(UploadState.UPLOADING);
+            assertThat(c.uploads().parts(multipart.uploadId())).hasSize(1);
+            assertThatThrownBy(() -> c.uploads().markUploading(mine.uploadId()))
+                    .isInstanceOf(UploadCatalog.UploadStateException.class)
+                    .hasMessageContaining("FAILED");
+        }
+    }
+
+    @Test
+    void inactiveUploadsAreAbortedOnlyIfStillInactive() throws Exception {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            UploadRecord u = c.uploads().create(TenantAssetKey.parse("acme", "r/video/a.mp4"), false);
+            c.uploads().putPart(u.uploadId(), new UploadPart(1, id("p").hex(), 1));
+            Thread.sleep(5);
+            Instant cutoff = Instant.now();
+            assertThat(c.uploads().inactiveSince(cutoff))
+                    .extracting(UploadRecord::uploadId)
+                    .containsExactly(u.uploadId());
+            assertThat(c.uploads().inactiveSince(cutoff.minusSeconds(60))).isEmpty();
+            assertThat(c.uploads().abortIfInactive(u.uploadId(), cutoff.minusSeconds(60), "stale"))
+                    .isFalse();
+            assertThat(c.uploads().abortIfInactive(u.uploadId(), cutoff, "stale"))
+                    .isTrue();
+            UploadRecord r = c.uploads().find(u.uploadId()).orElseThrow();
+            assertThat(r.state()).isEqualTo(UploadState.ABORTED);
+            assertThat(r.error()).isEqualTo("stale");
+            assertThat(c.uploads().parts(u.uploadId())).isEmpty();
+            assertThat(c.uploads().abortIfInactive(u.uploadId(), cutoff, "stale"))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void runsPastRetentionAreListedAndRemovedWhole() {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            Instant old = Instant.parse("2020-01-01T00:00:00Z");
+            Instant fresh = Instant.now();
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "old/image/a.png"), id("a"), 10, "image/png", false, old));
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "old/image/b.png"), id("b"), 5, "image/png", false, old));
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "mixed/image/a.png"), id("a"), 10, "image/png", false, old));
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "mixed/image/c.png"), id("c"), 7, "image/png", false, fresh));
+            Instant cutoff = fresh.minusSeconds(3600);
+            assertThat(c.lifecycle().runsOlderThan(cutoff)).containsExactly(new RunSummary("acme", "old", 2, 15, old));
+            // a new artifact lands in the run before the delete: the run is kept whole
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "old/image/late.png"), id("l"), 1, "image/png", false, fresh));
+            assertThat(c.lifecycle().deleteRunIfOlderThan("acme", "old", cutoff))
+                    .isZero();
+            c.tenantAssets().delete(TenantAssetKey.parse("acme", "old/image/late.png"));
+            assertThat(c.lifecycle().deleteRunIfOlderThan("acme", "old", cutoff))
+                    .isEqualTo(2);
+            assertThat(c.tenantAssets().find(TenantAssetKey.parse("acme", "old/image/a.png")))
+                    .isEmpty();
+            assertThat(c.tenantAssets().find(TenantAssetKey.parse("acme", "mixed/image/a.png")))
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void objectUsesNameEveryAssetArtifactAndRootOnce() {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            c.assets().put("logo", id("logo"), 4, "image/png");
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "r/bundle/m.json"),
+                            id("m"),
+                            9,
+                            "application/json",
+                            false,
+                            Instant.now()));
+            c.assets().putEncoding(new EncodedVariant(id("logo"), "gzip", id("logo.gz"), 3));
+            assertThat(c.lifecycle().objectUses())
+                    .containsExactlyInAnyOrder(
+                            new ObjectUse(null, null, id("logo"), "image/png"),
+                            new ObjectUse("acme", "r", id("m"), "application/json"));
+            assertThat(c.lifecycle().encodings())
+                    .containsExactly(new EncodedVariant(id("logo"), "gzip", id("logo.gz"), 3));
+            assertThat(c.lifecycle().deleteEncodingsOf(id("logo"))).isEqualTo(1);
+            assertThat(c.lifecycle().encodings()).isEmpty();
+            c.lifecycle().pin(id("tree"), "lode ingest");
+            c.lifecycle().pin(id("tree"), "again");
+            assertThat(c.lifecycle().roots()).extracting(GcRoot::objectId).containsExactly(id("tree"));
+            assertThat(c.lifecycle().unpin(id("tree"))).isTrue();
+            assertThat(c.lifecycle().roots()).isEmpty();
+        }
+    }
+
+    @Test
+    void negativeBytesServedAreRefusedAndChangeNothing() {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            assertThatThrownBy(() -> c.lifecycle().addBytesServed(java.util.Map.of("acme", -1L)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("acme=-1");
+            assertThat(c.lifecycle().bytesServed()).isEmpty();
+        }
+    }
+
+    @Test
+    void bytesServedFromTwoServersSharingTheCatalogAddUpExactly() throws Exception {
+        try (Catalog first = open();
+                Catalog second = reopen();
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            first.tenants().create("acme");
+            var all = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < 4; t++) {
+                Catalog c = t % 2 == 0 ? first : second;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        c.lifecycle().addBytesServed(java.util.Map.of("acme", 3L, "other", 1L));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+            assertThat(second.lifecycle().bytesServed()).isEqualTo(java.util.Map.of("acme", 300L, "other", 100L));
+            assertThat(first.tenantAssets().usage().get(0).bytesServed()).isEqualTo(300);
+        }
     }
 }

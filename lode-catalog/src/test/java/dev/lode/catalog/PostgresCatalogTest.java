@@ -29,7 +29,8 @@ class PostgresCatalogTest extends CatalogTest {
         return Catalog.builder().jdbcUrl(url).build();
     }
 
-    private Catalog reopen() {
+    @Override
+    Catalog reopen() {
         return Catalog.builder().jdbcUrl(url).build();
     }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "Store every file of a folder tree (each with its FastCDC chunk map) and a manifest of the tree.",
             "Prints the manifest's object id on stdout. Files are ingested in parallel on all cores.",
             "The manifest is recorded in the catalog as asset NAME (default: the folder's name), so it is",
-            "served at /assets/NAME and its objects are kept by lode gc; --no-record skips that."
+            "served at /assets/NAME and its objects are kept by lode gc; --unnamed only pins it for gc."
         })
 final class IngestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Folder to ingest.")
@@ -39,8 +39,10 @@ final class IngestCommand implements Callable<Integer> {
             description = "Asset id to record the manifest under (default: the folder's name).")
     String name;
 
-    @Option(names = "--no-record", description = "Store only; record nothing in the catalog.")
-    boolean noRecord;
+    @Option(
+            names = "--unnamed",
+            description = "Do not name the manifest as an asset; only pin it so that gc keeps the tree.")
+    boolean unnamed;
 
     @Option(
             names = {"-q", "--quiet"},
@@ -56,7 +58,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!ASSET_ID.matcher(n).matches()) {
             throw new CliException(
                     "cannot record the manifest as asset '" + n + "': use --name with letters, digits, . _ -"
-                            + " (not starting with '.'), or --no-record",
+                            + " (not starting with '.'), or --unnamed",
                     2);
         }
         return n;
@@ -72,7 +74,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new CliException("not a folder: " + dir);
         }
-        String assetId = noRecord ? null : assetName();
+        String assetId = unnamed ? null : assetName();
         try (ObjectStores stores = storage.openStores()) {
             TreeIngester.Builder b = TreeIngester.builder(stores.shared());
             if (jobs != null) {
@@ -106,13 +108,16 @@ final class IngestCommand implements Callable<Integer> {
                         r.newObjects(),
                         r.skipped() > 0 ? ", skipped " + r.skipped() + " links/special files" : "");
             }
-            if (assetId != null) {
-                try (Catalog catalog = storage.openCatalog()) {
+            try (Catalog catalog = storage.openCatalog()) {
+                if (assetId != null) {
                     long size = stores.shared().size(r.manifestId()).orElseThrow();
                     catalog.assets().put(assetId, r.manifestId(), size, ManifestCodec.MEDIA_TYPE);
-                }
-                if (!quiet) {
-                    System.err.printf("recorded as asset %s%n", assetId);
+                    if (!quiet) {
+                        System.err.printf("recorded as asset %s%n", assetId);
+                    }
+                } else {
+                    // No name: pin the manifest so that gc keeps it and every object it lists.
+                    catalog.lifecycle().pin(r.manifestId(), "lode ingest " + dir.toAbsolutePath());
                 }
             }
             System.out.println(r.manifestId());

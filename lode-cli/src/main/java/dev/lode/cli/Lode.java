@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PullCommand.class,
             TenantCommand.class,
-            PresignCommand.class
+            PresignCommand.class,
+            GcCommand.class,
+            UsageCommand.class
         })
 public final class Lode implements Runnable {
     @CommandLine.Spec

@@ -97,6 +97,24 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: the bind address, or this machine's address when binding all).")
     String publicHost;
 
+    @Option(
+            names = "--gc-every",
+            paramLabel = "DURATION",
+            description = "Collect garbage this often, 0 for never (default ${DEFAULT-VALUE}; see lode gc).")
+    String gcEvery = "6h";
+
+    @Option(
+            names = "--gc-older-than",
+            paramLabel = "DURATION",
+            description = "Retention of a tenant run for the scheduled collection (default ${DEFAULT-VALUE}).")
+    String gcOlderThan = "30d";
+
+    @Option(
+            names = "--gc-grace",
+            paramLabel = "DURATION",
+            description = "Unreferenced objects younger than this are kept (default ${DEFAULT-VALUE}).")
+    String gcGrace = "1h";
+
     /** A running server and what it opened, closed together. */
     record Running(LodeServer server, ObjectStores stores, Catalog catalog) implements AutoCloseable {
         @Override
@@ -128,7 +146,11 @@ final class ServeCommand implements Callable<Integer> {
                     .cdnBase(cdnBase)
                     .cdnInFrontOfServer(cdnOriginServer)
                     .tls(tlsCert, tlsKey)
-                    .idleTimeout(dev.lode.server.Durations.parse(idleTimeout));
+                    .idleTimeout(dev.lode.server.Durations.parse(idleTimeout))
+                    .gcEvery(dev.lode.server.Durations.parse(gcEvery))
+                    .gc(dev.lode.server.GcOptions.DEFAULTS
+                            .withOlderThan(dev.lode.server.Durations.parse(gcOlderThan))
+                            .withGrace(dev.lode.server.Durations.parse(gcGrace)));
             if (corsOrigins != null && !corsOrigins.isEmpty()) {
                 b.corsOrigins(corsOrigins);
             }

@@ -61,15 +61,15 @@ class IngestCommandTest {
     }
 
     @Test
-    void ingestRecordsTheManifestUnderTheGivenNameOrNotAtAll() throws Exception {
+    void ingestNamesTheManifestAsGivenOrOnlyPinsIt() throws Exception {
         Path tree = dir.resolve("tree");
         Files.createDirectories(tree);
         Files.writeString(tree.resolve("a.txt"), "a");
         Path data = dir.resolve("data");
 
         Run named = lode("ingest", tree.toString(), "--data", data.toString(), "-q", "--name", "level-1");
-        Run unrecorded =
-                lode("ingest", tree.toString(), "--data", dir.resolve("data2").toString(), "-q", "--no-record");
+        Run unnamed =
+                lode("ingest", tree.toString(), "--data", dir.resolve("data2").toString(), "-q", "--unnamed");
         Run bad = lode("ingest", tree.toString(), "--data", data.toString(), "-q", "--name", "../x");
 
         assertThat(named.code()).isZero();
@@ -78,8 +78,13 @@ class IngestCommandTest {
                     .isEqualTo(ObjectId.parse(named.out().trim()));
             assertThat(catalog.assets().find("tree")).isEmpty();
         }
-        assertThat(unrecorded.code()).isZero();
-        assertThat(dir.resolve("data2/catalog.db")).doesNotExist();
+        assertThat(unnamed.code()).isZero();
+        try (var catalog = dev.lode.catalog.Catalog.openSqlite(dir.resolve("data2/catalog.db"))) {
+            assertThat(catalog.assets().find("tree")).isEmpty();
+            assertThat(catalog.lifecycle().roots())
+                    .extracting(r -> r.objectId())
+                    .containsExactly(ObjectId.parse(unnamed.out().trim()));
+        }
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("cannot record the manifest as asset '../x'");
     }

@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -47,6 +48,12 @@ public final class LocalObjectStore implements ObjectStore {
     private final boolean durable;
 
     private final ReentrantLock statsLock = new ReentrantLock();
+    /**
+     * Orders a put that finds its object already held (and renews its time) against
+     * {@link #deleteIfOlderThan} of the same object; striped by id so unrelated puts never wait.
+     */
+    private final ReentrantLock[] commitLocks = new ReentrantLock[64];
+
     private boolean counted;
     private long objectCount;
     private long byteCount;
@@ -57,6 +64,9 @@ public final class LocalObjectStore implements ObjectStore {
         this.tmp = root.resolve("tmp");
         this.chunker = b.chunker;
         this.durable = b.durable;
+        for (int i = 0; i < commitLocks.length; i++) {
+            commitLocks[i] = new ReentrantLock();
+        }
         try {
             Files.createDirectories(objects);
             Files.createDirectories(tmp);
@@ -170,25 +180,35 @@ public final class LocalObjectStore implements ObjectStore {
     /** Renames a finished temporary file into place; returns false if the object was already held. */
     private boolean commit(Path temp, ObjectId id, long size) {
         Path target = pathOf(id);
-        if (Files.exists(target)) {
-            Quietly.delete(temp);
-            return false;
-        }
+        ReentrantLock lock = commitLock(id);
+        lock.lock();
         try {
+            if (Files.exists(target)) {
+                Quietly.delete(temp);
+                touch(target);
+                return false;
+            }
             Files.createDirectories(target.getParent());
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new StoreException("the file system under " + root + " cannot rename atomically", e);
             }
-            if (durable) {
-                forceDirectory(target.getParent());
-            }
         } catch (FileAlreadyExistsException e) {
             Quietly.delete(temp);
+            touch(target);
             return false;
         } catch (IOException e) {
             throw StoreException.io("store object " + id + " at", target, e);
+        } finally {
+            lock.unlock();
+        }
+        if (durable) {
+            try {
+                forceDirectory(target.getParent());
+            } catch (IOException e) {
+                throw StoreException.io("store object " + id + " at", target, e);
+            }
         }
         statsLock.lock();
         try {
@@ -200,6 +220,23 @@ public final class LocalObjectStore implements ObjectStore {
             statsLock.unlock();
         }
         return true;
+    }
+
+    private ReentrantLock commitLock(ObjectId id) {
+        return commitLocks[Math.floorMod(id.hashCode(), commitLocks.length)];
+    }
+
+    /**
+     * Renews the modification time of an object a put found already held: garbage collection
+     * spares objects younger than its grace period, so bytes being uploaded again are safe from a
+     * collection that runs before the upload is recorded in the catalog.
+     */
+    private static void touch(Path target) {
+        try {
+            Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Deleted meanwhile, or a read-only store: the put's caller sees the object's state.
+        }
     }
 
     private static void forceDirectory(Path dir) throws IOException {
@@ -311,6 +348,36 @@ public final class LocalObjectStore implements ObjectStore {
             throw StoreException.io("delete object " + id + " at", p, e);
         } finally {
             statsLock.unlock();
+        }
+    }
+
+    /** The object file's modification time: when it was stored, or last put again. */
+    @Override
+    public Optional<Instant> lastModified(ObjectId id) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(pathOf(id)).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw StoreException.io("read the modification time of object " + id + " at", pathOf(id), e);
+        }
+    }
+
+    /**
+     * Deletes the object only if its file time is before {@code cutoff}, atomically with respect
+     * to puts of the same bytes: a put that finds the object held renews its time under the same
+     * lock, so either the put comes first and the object stays, or the delete comes first and the
+     * put writes the object anew.
+     */
+    @Override
+    public boolean deleteIfOlderThan(ObjectId id, Instant cutoff) {
+        ReentrantLock lock = commitLock(id);
+        lock.lock();
+        try {
+            Optional<Instant> t = lastModified(id);
+            return t.isPresent() && t.get().isBefore(cutoff) && delete(id);
+        } finally {
+            lock.unlock();
         }
     }
 

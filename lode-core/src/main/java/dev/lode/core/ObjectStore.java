@@ -3,6 +3,8 @@ package dev.lode.core;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -53,6 +55,27 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Calls {@code action} with every object id held, in no particular order. */
     void forEach(Consumer<ObjectId> action);
+
+    /**
+     * When {@code id} was last written (or, for a put of bytes already held, confirmed), if the
+     * store knows. Garbage collection deletes an unreferenced object only when this is older than
+     * its grace period, so an object with no known age is never collected. The default knows
+     * nothing.
+     */
+    default Optional<Instant> lastModified(ObjectId id) {
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes the object if {@link #lastModified} says it was written before {@code cutoff};
+     * returns whether it did. Garbage collection deletes through this. The default checks, then
+     * deletes; a store that can order it against a concurrent put of the same bytes (which renews
+     * the time) does so, so that the put never reports an object held that is then gone.
+     */
+    default boolean deleteIfOlderThan(ObjectId id, Instant cutoff) {
+        Optional<Instant> t = lastModified(id);
+        return t.isPresent() && t.get().isBefore(cutoff) && delete(id);
+    }
 
     /** Object count and total bytes. */
     StoreStats stats();

@@ -241,4 +241,28 @@ class LocalObjectStoreTest {
         s.forEach(seen::add);
         assertThat(seen).isEqualTo(ids);
     }
+
+    @Test
+    void putOfHeldBytesRenewsTheirTimeSoDeleteIfOlderThanSparesThem() throws Exception {
+        LocalObjectStore s = store();
+        byte[] data = random(9, 3000);
+        ObjectId id = s.putBytes(data).id();
+        java.time.Instant old = java.time.Instant.now().minus(java.time.Duration.ofHours(2));
+        Files.setLastModifiedTime(s.pathOf(id), java.nio.file.attribute.FileTime.from(old));
+        java.time.Instant cutoff = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        assertThat(s.lastModified(id)).hasValueSatisfying(t -> assertThat(t).isBefore(cutoff));
+
+        assertThat(s.putBytes(data).created()).isFalse();
+
+        assertThat(s.lastModified(id)).hasValueSatisfying(t -> assertThat(t).isAfter(cutoff));
+        assertThat(s.deleteIfOlderThan(id, cutoff)).isFalse();
+        assertThat(s.contains(id)).isTrue();
+        assertThat(s.deleteIfOlderThan(id, java.time.Instant.now().plusSeconds(60)))
+                .isTrue();
+        assertThat(s.contains(id)).isFalse();
+        assertThat(s.lastModified(id)).isEmpty();
+        assertThat(s.deleteIfOlderThan(id, java.time.Instant.now().plusSeconds(60)))
+                .isFalse();
+        assertThat(s.stats().objects()).isZero();
+    }
 }

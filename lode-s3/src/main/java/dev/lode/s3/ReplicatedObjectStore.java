@@ -176,6 +176,12 @@ public final class ReplicatedObjectStore implements TypedObjectStore {
         return read(s -> s.size(id));
     }
 
+    /** The primary's: garbage collection deletes from the primary, and replicas follow it. */
+    @Override
+    public Optional<java.time.Instant> lastModified(ObjectId id) {
+        return primary.lastModified(id);
+    }
+
     @Override
     public Optional<MediaType> mediaType(ObjectId id) {
         return read(s -> s.mediaType(id));

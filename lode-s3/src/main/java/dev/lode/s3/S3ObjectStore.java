@@ -295,6 +295,16 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
         });
     }
 
+    /**
+     * The object's {@code LastModified} from a {@code HEAD}: when it was written. A put of bytes
+     * the bucket already holds does not renew it (S3 cannot touch an object without copying it),
+     * so garbage collection's grace period protects new objects, not re-uploads of old ones.
+     */
+    @Override
+    public Optional<java.time.Instant> lastModified(ObjectId id) {
+        return head(id).map(HeadObjectResponse::lastModified);
+    }
+
     /** The {@code Cache-Control} stored with {@code id}, if held (for checks and tools). */
     public Optional<String> cacheControl(ObjectId id) {
         return head(id).map(HeadObjectResponse::cacheControl);

@@ -337,6 +337,23 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void lastModifiedComesFromHeadAndGatesDeleteIfOlderThan() {
+        S3ObjectStore store = stores.forTenant("aged");
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        ObjectId id = store.putBytes("dated".getBytes()).id();
+        assertThat(store.lastModified(id))
+                .hasValueSatisfying(t -> assertThat(t)
+                        .isAfter(before)
+                        .isBefore(java.time.Instant.now().plusSeconds(60)));
+        assertThat(store.lastModified(ObjectId.parse("0".repeat(64)))).isEmpty();
+        assertThat(store.deleteIfOlderThan(id, before)).isFalse();
+        assertThat(store.contains(id)).isTrue();
+        assertThat(store.deleteIfOlderThan(id, java.time.Instant.now().plusSeconds(60)))
+                .isTrue();
+        assertThat(store.contains(id)).isFalse();
+    }
+
+    @Test
     void emptyObjectRoundTrips() {
         S3ObjectStore store = stores.forTenant("empty");
         StoredObject put = store.putBytes(new byte[0]);

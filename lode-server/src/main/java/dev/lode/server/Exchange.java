@@ -18,6 +18,9 @@ final class Exchange {
     final String origin;
     boolean keepAlive;
     boolean bodyStreamed;
+    /** The tenant whose artifact the response carries, for bytes-served accounting; else null. */
+    String servedTenant;
+
     private boolean finished;
 
     Exchange(

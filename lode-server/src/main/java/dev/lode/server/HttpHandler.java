@@ -338,6 +338,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             server.metrics().request(status);
             if (f.isSuccess()) {
                 server.metrics().bytesOut(bytes);
+                if (ex.servedTenant != null && (status == 200 || status == 206)) {
+                    server.served().add(ex.servedTenant, bytes);
+                }
             }
             server.requestFinished();
             if (!f.isSuccess()) {

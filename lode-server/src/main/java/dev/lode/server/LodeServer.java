@@ -57,6 +57,7 @@ public final class LodeServer implements AutoCloseable {
     private final boolean epoll;
     private final SslContext ssl;
     private Channel listener;
+    private Housekeeping housekeeping;
 
     private LodeServer(Builder b) {
         this.config = b;
@@ -122,6 +123,7 @@ public final class LodeServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot listen on " + config.bind + ":" + config.port + ": " + e, e);
         }
+        housekeeping = Housekeeping.start(ctx, config);
         LOG.info(
                 "lode serving {} on {}://{}:{} ({})",
                 config.dataDir,
@@ -157,6 +159,16 @@ public final class LodeServer implements AutoCloseable {
         return ctx.stores();
     }
 
+    /** Collects garbage once now with this server's settings ({@code dryRun} as given). */
+    public GcReport collectGarbage(boolean dryRun) {
+        return GarbageCollection.run(ctx.stores(), ctx.catalog(), config.gcOptions.withDryRun(dryRun));
+    }
+
+    /** Adds the bytes served counted so far to the catalog (done every 10 s and on close). */
+    public void flushUsage() {
+        ctx.served().flush();
+    }
+
     /** Fetches from the staging source so far. */
     public long stagingFetches() {
         return ctx.metrics().stagingFetches();
@@ -180,6 +192,9 @@ public final class LodeServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         ctx.close();
     }
 
@@ -213,9 +228,41 @@ public final class LodeServer implements AutoCloseable {
         int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ObjectStores stores;
         Catalog catalog;
+        Duration gcEvery = Duration.ofHours(6);
+        GcOptions gcOptions = GcOptions.DEFAULTS;
+        String nodeId;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
+        }
+
+        /** Runs garbage collection this often inside the server (default 6 h); zero turns it off. */
+        public Builder gcEvery(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.isNegative() || (!every.isZero() && every.toMillis() < 100)) {
+                throw new IllegalArgumentException("gc interval must be zero (off) or at least 100 ms: " + every);
+            }
+            this.gcEvery = every;
+            return this;
+        }
+
+        /** Retention and grace period of the scheduled garbage collection (default {@link GcOptions#DEFAULTS}). */
+        public Builder gc(GcOptions options) {
+            this.gcOptions = Objects.requireNonNull(options, "options").withDryRun(false);
+            return this;
+        }
+
+        /**
+         * This server's name among servers sharing a catalog, the same across its restarts
+         * (default: {@code $LODE_NODE_ID}, else host name and data folder); on start it fails the
+         * single uploads it was streaming when it last stopped.
+         */
+        public Builder nodeId(String id) {
+            if (id == null || id.isBlank() || id.length() > 255) {
+                throw new IllegalArgumentException("node id must be 1..255 characters, got " + id);
+            }
+            this.nodeId = id;
+            return this;
         }
 
         /** TCP port, 0 for any free one (default 37015). */

@@ -1,8 +1,8 @@
 package dev.lode.server;
 
-import dev.lode.catalog.Catalog;
 import dev.lode.catalog.TenantUsage;
 import dev.lode.core.StoreStats;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -44,7 +44,7 @@ final class Metrics {
     }
 
     /** Renders every metric; {@code store} is null when the store's totals are not cheap to get. */
-    String render(Catalog catalog, Supplier<StoreStats> store, int plugins) {
+    String render(List<TenantUsage> usage, Supplier<StoreStats> store, int plugins) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("# HELP lode_http_requests_total HTTP requests answered, by status code.\n");
         sb.append("# TYPE lode_http_requests_total counter\n");
@@ -67,7 +67,6 @@ final class Metrics {
         gauge(sb, "lode_plugins", "Plugins being served.", plugins);
         sb.append("# HELP lode_tenant_logical_bytes Bytes uploaded by a tenant, before dedup.\n");
         sb.append("# TYPE lode_tenant_logical_bytes gauge\n");
-        var usage = catalog.tenantAssets().usage();
         for (TenantUsage u : usage) {
             sb.append("lode_tenant_logical_bytes{tenant=\"")
                     .append(u.tenant())
@@ -84,7 +83,38 @@ final class Metrics {
                     .append(u.storedBytes())
                     .append('\n');
         }
+        tenantGauge(
+                sb, "lode_tenant_objects", "Distinct objects a tenant's artifacts use.", usage, TenantUsage::objects);
+        tenantGauge(sb, "lode_tenant_assets", "Artifacts a tenant stores.", usage, TenantUsage::assets);
+        sb.append("# HELP lode_tenant_served_bytes_total Response body bytes sent for a tenant's artifacts,"
+                + " summed over the servers sharing the catalog.\n");
+        sb.append("# TYPE lode_tenant_served_bytes_total counter\n");
+        for (TenantUsage u : usage) {
+            sb.append("lode_tenant_served_bytes_total{tenant=\"")
+                    .append(u.tenant())
+                    .append("\"} ")
+                    .append(u.bytesServed())
+                    .append('\n');
+        }
         return sb.toString();
+    }
+
+    private static void tenantGauge(
+            StringBuilder sb,
+            String name,
+            String help,
+            List<TenantUsage> usage,
+            java.util.function.ToLongFunction<TenantUsage> value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        for (TenantUsage u : usage) {
+            sb.append(name)
+                    .append("{tenant=\"")
+                    .append(u.tenant())
+                    .append("\"} ")
+                    .append(value.applyAsLong(u))
+                    .append('\n');
+        }
     }
 
     private static void counter(StringBuilder sb, String name, String help, long v) {

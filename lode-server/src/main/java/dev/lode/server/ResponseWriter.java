@@ -211,7 +211,10 @@ final class ResponseWriter {
         common(ex, h);
         if (ex.isHead()) {
             parts.forEach(ReferenceCountUtil::release);
-            written(ex, resp, status, 0);
+            // The codec waits for the last content even for HEAD; without it the next response on
+            // this connection is refused and the client hangs.
+            ex.ctx.write(resp);
+            completion.written(ex, ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), status, 0);
             return;
         }
         ex.ctx.write(resp);

@@ -115,7 +115,7 @@ final class Routes {
     private Reply metrics() {
         String text = server.metrics()
                 .render(
-                        server.catalog(),
+                        server.served().usage(),
                         server.localStore() ? server.stores().shared()::stats : null,
                         server.plugins() == null ? 0 : server.plugins().all().size());
         return new Reply.Json(200, new ResponseWriter.RawText(text, "text/plain; version=0.0.4; charset=utf-8"));

@@ -19,6 +19,7 @@ final class ServerContext implements AutoCloseable {
     private final TenantService tenants;
     private final PluginRegistry plugins;
     private final Metrics metrics;
+    private final ServedBytes served;
     private final String adminKey;
     private final String cdnBase;
     private final boolean cdnInFrontOfServer;
@@ -45,7 +46,10 @@ final class ServerContext implements AutoCloseable {
         Precompressor pre = new Precompressor(catalog, tmp);
         Stager stager = b.stageFrom == null ? null : new Stager(b.stageFrom, metrics);
         this.assets = new AssetService(stores, catalog, pre, stager, b.catalogCacheTtl());
-        this.tenants = new TenantService(stores, catalog, pre, assets);
+        String node = b.nodeId != null ? b.nodeId : InterruptedUploads.defaultNode(b.dataDir);
+        this.tenants = new TenantService(stores, catalog, pre, assets, node);
+        this.served = new ServedBytes(catalog);
+        InterruptedUploads.fail(catalog, node);
         this.plugins = b.pluginsDir == null ? null : PluginRegistry.watch(b.pluginsDir, b.pluginRescan);
         this.adminKey = b.adminKey;
         this.cdnBase = b.cdnBase;
@@ -114,6 +118,10 @@ final class ServerContext implements AutoCloseable {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    ServedBytes served() {
+        return served;
     }
 
     String adminKey() {

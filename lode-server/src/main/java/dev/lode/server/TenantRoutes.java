@@ -192,6 +192,7 @@ final class TenantRoutes {
     }
 
     private Reply representation(Exchange ex, TenantAsset a) {
+        ex.servedTenant = a.key().tenant();
         return new Reply.Body(routes.encodedRepresentation(
                 ex,
                 server.stores().tenant(a.key().tenant()),
@@ -302,7 +303,7 @@ final class TenantRoutes {
         out.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
         out.put("path", r.key().path());
         out.put("public", r.isPublic());
-        if (r.state() == UploadState.OPEN) {
+        if (r.state().isActive()) {
             out.put(
                     "parts",
                     server.catalog().uploads().parts(r.uploadId()).stream()

@@ -44,24 +44,35 @@ final class TenantService {
     private final Catalog catalog;
     private final Precompressor precompressor;
     private final AssetService assets;
+    private final String node;
     private final ConcurrentHashMap<String, CompletableFuture<UploadRecord>> finished = new ConcurrentHashMap<>();
 
-    TenantService(ObjectStores stores, Catalog catalog, Precompressor precompressor, AssetService assets) {
+    TenantService(ObjectStores stores, Catalog catalog, Precompressor precompressor, AssetService assets, String node) {
         this.stores = stores;
         this.catalog = catalog;
         this.precompressor = precompressor;
         this.assets = assets;
+        this.node = node;
     }
 
     /** Stores a single streamed upload; the returned record says whether the bytes were new. */
     UploadRecord putSingle(TenantAssetKey key, boolean isPublic, InputStream body, String mediaType) {
-        UploadRecord u = catalog.uploads().create(key, isPublic);
+        UploadRecord u = catalog.uploads().create(key, isPublic, node);
         try {
-            StoredObject so = stores.tenant(key.tenant()).put(body);
+            StoredObject so =
+                    stores.tenant(key.tenant()).put(new FirstByteInputStream(body, () -> markUploading(u.uploadId())));
             return finish(u, so, mediaType);
         } catch (RuntimeException e) {
             fail(u.uploadId(), e);
             throw e;
+        }
+    }
+
+    private void markUploading(String uploadId) {
+        try {
+            catalog.uploads().markUploading(uploadId);
+        } catch (UploadCatalog.UploadStateException e) {
+            throw new UploadException(409, e.getMessage()); // aborted while its body was arriving
         }
     }
 
@@ -106,7 +117,7 @@ final class TenantService {
             throw new UploadException(400, "part number must be 1.." + MAX_PARTS + ", got " + number);
         }
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         // The part is an object of the tenant's store (named by its hash), so any server sharing
@@ -125,7 +136,7 @@ final class TenantService {
     /** Joins the parts in order into one object and records the artifact. */
     UploadRecord complete(String tenant, String uploadId, String mediaType) {
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         List<UploadPart> parts = catalog.uploads().parts(uploadId);
@@ -160,7 +171,7 @@ final class TenantService {
 
     UploadRecord abort(String tenant, String uploadId) {
         UploadRecord r = status(tenant, uploadId);
-        if (r.state() != UploadState.OPEN) {
+        if (!r.state().isActive()) {
             throw new UploadException(409, "upload " + uploadId + " is " + r.state());
         }
         // The parts' objects stay until gc finds nothing refers to them (another upload may share one).
