@@ -40,6 +40,8 @@ class SharedStoreServersTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private String catalogUrl;
+    // Each test has its own catalog database, so it gets its own key prefix in the shared bucket.
+    private final String site = "site-" + Long.toHexString(System.nanoTime());
 
     @BeforeAll
     static void startS3() throws Exception {
@@ -73,7 +75,7 @@ class SharedStoreServersTest {
             "--data",
             data.toString(),
             "--store",
-            "s3://lode-shared/site-a",
+            "s3://lode-shared/" + site,
             "--s3-endpoint",
             s3.endpoint().toString(),
             "--s3-region",
@@ -139,8 +141,9 @@ class SharedStoreServersTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(texture)));
         assertThat(put.statusCode()).isEqualTo(201);
         // ...is in the bucket under the tenant's content-addressed key...
-        assertThat(s3Dir.resolve("lode-shared/site-a/acme/objects/" + sha)).exists();
-        assertThat(Files.readAllBytes(s3Dir.resolve("lode-shared/site-a/acme/objects/" + sha)))
+        assertThat(s3Dir.resolve("lode-shared/" + site + "/acme/objects/" + sha))
+                .exists();
+        assertThat(Files.readAllBytes(s3Dir.resolve("lode-shared/" + site + "/acme/objects/" + sha)))
                 .isEqualTo(texture);
         // ...and served by server B, whole and by range (streamed from S3).
         var whole = send(HttpRequest.newBuilder(URI.create(base(b) + "/t/acme/run-1/texture/wall.ktx2"))
@@ -161,7 +164,7 @@ class SharedStoreServersTest {
                         .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(presign.statusCode()).isEqualTo(200);
         String storeUrl = new String(presign.body()).replaceAll(".*\"storeUrl\":\"([^\"]+)\".*", "$1");
-        assertThat(storeUrl).startsWith(s3.endpoint() + "/lode-shared/site-a/acme/objects/" + sha + "?");
+        assertThat(storeUrl).startsWith(s3.endpoint() + "/lode-shared/" + site + "/acme/objects/" + sha + "?");
         var direct = send(HttpRequest.newBuilder(URI.create(storeUrl)));
         assertThat(direct.statusCode()).isEqualTo(200);
         assertThat(direct.body()).isEqualTo(texture);
@@ -174,7 +177,7 @@ class SharedStoreServersTest {
                 new ArrayList<>(List.of("presign", "acme", "run-1/texture/wall.ktx2", "--direct", "--expires", "5m"));
         presignArgs.addAll(Arrays.asList(storeArgs(tmp.resolve("a"))));
         String cliUrl = runLode(presignArgs);
-        assertThat(cliUrl).startsWith(s3.endpoint() + "/lode-shared/site-a/acme/objects/" + sha + "?");
+        assertThat(cliUrl).startsWith(s3.endpoint() + "/lode-shared/" + site + "/acme/objects/" + sha + "?");
         assertThat(send(HttpRequest.newBuilder(URI.create(cliUrl))).body()).isEqualTo(texture);
 
         // The same bytes uploaded through B under another name are deduplicated: nothing new stored.
@@ -196,8 +199,8 @@ class SharedStoreServersTest {
         var notModified = send(HttpRequest.newBuilder(URI.create(base(a) + "/assets/hello.txt"))
                 .header("If-None-Match", fromA.headers().firstValue("ETag").orElseThrow()));
         assertThat(notModified.statusCode()).isEqualTo(304);
-        assertThat(s3Dir.resolve(
-                        "lode-shared/site-a/_server/objects/" + Sha256.of(small).hex()))
+        assertThat(s3Dir.resolve("lode-shared/" + site + "/_server/objects/"
+                        + Sha256.of(small).hex()))
                 .exists();
     }
 
@@ -246,9 +249,45 @@ class SharedStoreServersTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(model)));
         assertThat(put.statusCode()).isEqualTo(201);
         assertThat(new String(put.body()))
-                .contains("\"url\":\"https://cdn.example.test/lode-shared/site-a/acme/objects/"
-                                .replace("lode-shared/", "")
+                .contains("\"url\":\"https://cdn.example.test/" + site + "/acme/objects/"
                         + Sha256.of(model).hex() + "\"");
+    }
+
+    @Test
+    void gcAndUsageRunOnTheBucketAndTheSharedCatalog() throws Exception {
+        ServeCommand.Running a = serve(tmp.resolve("a"));
+        String key = createTenant(tmp.resolve("a"));
+        byte[] kept = "kept: an artifact names it".getBytes();
+        byte[] dropped = "dropped: its asset is deleted".getBytes();
+        send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-1/image/kept.png"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(kept)));
+        send(HttpRequest.newBuilder(URI.create(base(a) + "/assets/dropped.txt"))
+                .header("Authorization", "Bearer " + ADMIN)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(dropped)));
+        assertThat(send(HttpRequest.newBuilder(URI.create(base(a) + "/assets/dropped.txt"))
+                                .header("Authorization", "Bearer " + ADMIN)
+                                .DELETE())
+                        .statusCode())
+                .isEqualTo(204);
+        Path droppedKey = s3Dir.resolve(
+                "lode-shared/" + site + "/_server/objects/" + Sha256.of(dropped).hex());
+        Path keptKey = s3Dir.resolve(
+                "lode-shared/" + site + "/acme/objects/" + Sha256.of(kept).hex());
+        assertThat(droppedKey).exists();
+        Thread.sleep(2_100); // S3 times have one-second resolution; let both objects pass a 1 s grace
+
+        List<String> gc = new ArrayList<>(List.of("gc", "--grace", "1s", "--json"));
+        gc.addAll(Arrays.asList(storeArgs(tmp.resolve("a"))));
+        String report = runLode(gc);
+
+        assertThat(report).contains("\"objectsDeleted\" : 1");
+        assertThat(droppedKey).doesNotExist();
+        assertThat(keptKey).exists();
+
+        List<String> usage = new ArrayList<>(List.of("usage", "--tenant", "acme", "--json"));
+        usage.addAll(Arrays.asList(storeArgs(tmp.resolve("a"))));
+        assertThat(runLode(usage)).contains("\"logicalBytes\" : " + kept.length);
     }
 
     @Test
