@@ -1,0 +1,4 @@
+-- lode catalog, schema 3: RESERVED. Another branch adds the real V003 (merged by hand); this file
+-- only keeps the version sequence unbroken on the branch that adds V004, and is dropped (with its
+-- line in index.txt) when that V003 is merged. A database migrated with this file must be
+-- recreated after the merge.
