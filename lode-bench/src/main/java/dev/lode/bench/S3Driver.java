@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -35,8 +37,10 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * <pre>
  *   upload WORK MB ROUNDS     lode-s3 putFile vs S3TransferManager uploadFile of one MB-megabyte
  *                             file (best of ROUNDS, alternating order), then lode's dedup re-upload
- *   catalog WORK N LOOKUPS    N tenant assets into the catalog on SQLite and PostgreSQL, then
- *                             LOOKUPS random lookups by logical name and by content hash
+ *   catalog WORK N LOOKUPS    N tenant assets, each with 1-3 tags from a vocabulary of
+ *                             TAG_VOCABULARY.length, into the catalog on SQLite and PostgreSQL, then
+ *                             LOOKUPS random lookups by logical name, by content hash and by tag
+ *                             (the first page of TAG_PAGE assets, in path order)
  * </pre>
  *
  * Prints table rows and one {@code key=value} line per part for the script's RESULT line.
@@ -204,13 +208,15 @@ public final class S3Driver {
         Files.deleteIfExists(work.resolve("catalog.db-shm"));
         System.out.printf(
                 Locale.ROOT,
-                "%-10s %10s %12s %12s %12s %12s%n",
+                "%-10s %10s %12s %12s %12s %12s %12s %12s%n",
                 "catalog",
                 "insert/s",
                 "name p50 ms",
                 "name p99 ms",
                 "hash p50 ms",
-                "hash p99 ms");
+                "hash p99 ms",
+                "tag p50 ms",
+                "tag p99 ms");
         double[] sqlite;
         try (Catalog c = Catalog.openSqlite(db)) {
             sqlite = measure("SQLite", c, n, lookups);
@@ -220,7 +226,20 @@ public final class S3Driver {
         try (Catalog c = Catalog.builder().jdbcUrl(url).build()) {
             pg = measure("PostgreSQL", c, n, lookups);
         }
-        System.out.printf(Locale.ROOT, "sqlite_p99_ms=%.3f pg_p99_ms=%.3f%n", sqlite[1], pg[1]);
+        System.out.printf(
+                Locale.ROOT,
+                "%d assets, %d tags each on average from %d, tag lookups return the first %d in path order%n",
+                n,
+                2,
+                TAG_VOCABULARY.length,
+                TAG_PAGE);
+        System.out.printf(
+                Locale.ROOT,
+                "sqlite_p99_ms=%.3f pg_p99_ms=%.3f sqlite_tag_p99_ms=%.3f pg_tag_p99_ms=%.3f%n",
+                sqlite[1],
+                pg[1],
+                sqlite[5],
+                pg[5]);
     }
 
     private static TenantAssetKey key(int i) {
@@ -228,26 +247,82 @@ public final class S3Driver {
         return new TenantAssetKey("acme", "run-" + (i / 1000), types[i % types.length], "asset-" + i + ".bin");
     }
 
+    /** The tags assets get (a game's kinds of labels: levels, roles, platforms). */
+    static final String[] TAG_VOCABULARY = {
+        "level1",
+        "level2",
+        "level3",
+        "level4",
+        "level5",
+        "level6",
+        "menu",
+        "ui",
+        "hud",
+        "hero",
+        "enemy",
+        "npc",
+        "prop",
+        "terrain",
+        "sky",
+        "water",
+        "foliage",
+        "building",
+        "vehicle",
+        "weapon",
+        "fx",
+        "music",
+        "voice",
+        "ambient",
+        "mobile",
+        "desktop",
+        "lod0",
+        "lod1",
+        "lod2",
+        "draft",
+        "approved",
+        "seasonal"
+    };
+
+    /** Assets returned by one lookup by tag. */
+    static final int TAG_PAGE = 100;
+
+    /** 1 to 3 distinct tags for asset {@code i}, the same in every run. */
+    private static Set<String> tagsOf(int i) {
+        SplittableRandom r = new SplittableRandom(i * 0x9E3779B97F4A7C15L);
+        int count = 1 + r.nextInt(3);
+        Set<String> tags = new TreeSet<>();
+        while (tags.size() < count) {
+            tags.add(TAG_VOCABULARY[r.nextInt(TAG_VOCABULARY.length)]);
+        }
+        return tags;
+    }
+
     private static ObjectId objectOf(int i) {
         return Sha256.of(Integer.toString(i).getBytes());
     }
 
-    /** Inserts {@code n} assets, then times lookups; returns {name p50, name p99, hash p50, hash p99}. */
+    /**
+     * Inserts {@code n} assets with their tags (one transaction each), then times lookups; returns
+     * {name p50, name p99, hash p50, hash p99, tag p50, tag p99}.
+     */
     private static double[] measure(String name, Catalog c, int n, int lookups) {
         c.tenants().create("acme");
         Instant now = Instant.now();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            c.tenantAssets().put(new TenantAsset(key(i), objectOf(i), i, "application/octet-stream", false, now));
+            c.tenantAssets()
+                    .put(new TenantAsset(key(i), objectOf(i), i, "application/octet-stream", false, now), tagsOf(i));
         }
         double insertRate = n / seconds(t0);
         SplittableRandom random = new SplittableRandom(7);
         // warm up the JIT and the database caches before timing
         for (int i = 0; i < Math.min(lookups, 2000); i++) {
             c.tenantAssets().find(key(random.nextInt(n)));
+            c.tenantAssets().findByTag("acme", TAG_VOCABULARY[i % TAG_VOCABULARY.length], null, TAG_PAGE);
         }
         double[] byName = new double[lookups];
         double[] byHash = new double[lookups];
+        double[] byTag = new double[lookups];
         for (int i = 0; i < lookups; i++) {
             int k = random.nextInt(n);
             TenantAssetKey key = key(k);
@@ -258,18 +333,27 @@ public final class S3Driver {
             long b = System.nanoTime();
             boolean held = c.tenantAssets().tenantHoldsObject("acme", id);
             byHash[i] = (System.nanoTime() - b) / 1e6;
+            String tag = TAG_VOCABULARY[random.nextInt(TAG_VOCABULARY.length)];
+            long t = System.nanoTime();
+            int tagged = c.tenantAssets().findByTag("acme", tag, null, TAG_PAGE).size();
+            byTag[i] = (System.nanoTime() - t) / 1e6;
             check(found && held, "lookup " + k + " missed");
+            check(n < 20_000 || tagged == TAG_PAGE, "lookup by tag " + tag + " found only " + tagged);
         }
-        double[] out = {pct(byName, 50), pct(byName, 99), pct(byHash, 50), pct(byHash, 99)};
+        double[] out = {
+            pct(byName, 50), pct(byName, 99), pct(byHash, 50), pct(byHash, 99), pct(byTag, 50), pct(byTag, 99)
+        };
         System.out.printf(
                 Locale.ROOT,
-                "%-10s %10.0f %12.3f %12.3f %12.3f %12.3f%n",
+                "%-10s %10.0f %12.3f %12.3f %12.3f %12.3f %12.3f %12.3f%n",
                 name,
                 insertRate,
                 out[0],
                 out[1],
                 out[2],
-                out[3]);
+                out[3],
+                out[4],
+                out[5]);
         return out;
     }
 

@@ -126,11 +126,23 @@ public final class ReplicationCatalog {
     /** Removes a job its owner finished; returns false when the owner no longer held it. */
     public boolean complete(ReplicationJob job) {
         requireOwned(job);
+        return complete(job.scope(), job.object(), job.replica(), job.leaseOwner());
+    }
+
+    /**
+     * Removes the job for {@code object} and {@code replica} in {@code scope} if {@code owner} holds
+     * it; returns false otherwise.
+     */
+    public boolean complete(String scope, ObjectId object, String replica, String owner) {
+        check("owner", owner);
+        Objects.requireNonNull(object, "object");
         return catalog.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM replication_queue"
                     + " WHERE scope = ? AND object_id = ? AND replica = ? AND lease_owner = ?")) {
-                bindKey(ps, job);
-                ps.setString(4, job.leaseOwner());
+                ps.setString(1, scope);
+                ps.setString(2, object.hex());
+                ps.setString(3, replica);
+                ps.setString(4, owner);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -142,6 +154,14 @@ public final class ReplicationCatalog {
      */
     public boolean retryLater(ReplicationJob job, Instant notBefore, String error) {
         requireOwned(job);
+        return retryLater(job.scope(), job.object(), job.replica(), job.leaseOwner(), notBefore, error);
+    }
+
+    /** {@link #retryLater(ReplicationJob, Instant, String)} by the job's key and owner. */
+    public boolean retryLater(
+            String scope, ObjectId object, String replica, String owner, Instant notBefore, String error) {
+        check("owner", owner);
+        Objects.requireNonNull(object, "object");
         Objects.requireNonNull(notBefore, "notBefore");
         return catalog.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE replication_queue SET attempts = attempts + 1,"
@@ -153,10 +173,10 @@ public final class ReplicationCatalog {
                 } else {
                     ps.setString(2, error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
                 }
-                ps.setString(3, job.scope());
-                ps.setString(4, job.object().hex());
-                ps.setString(5, job.replica());
-                ps.setString(6, job.leaseOwner());
+                ps.setString(3, scope);
+                ps.setString(4, object.hex());
+                ps.setString(5, replica);
+                ps.setString(6, owner);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -222,12 +242,6 @@ public final class ReplicationCatalog {
             }
         }
         return out;
-    }
-
-    private static void bindKey(PreparedStatement ps, ReplicationJob job) throws SQLException {
-        ps.setString(1, job.scope());
-        ps.setString(2, job.object().hex());
-        ps.setString(3, job.replica());
     }
 
     private static void requireOwned(ReplicationJob job) {

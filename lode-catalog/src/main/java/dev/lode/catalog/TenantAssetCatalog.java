@@ -54,27 +54,46 @@ public final class TenantAssetCatalog {
         }
     }
 
-    /** Stores or replaces the artifact at {@code a.key()}. */
+    /** Stores or replaces the artifact at {@code a.key()}; its tags stay as they were. */
     public void put(TenantAsset a) {
         catalog.write(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM tenant_assets"
-                    + " WHERE tenant = ? AND run = ? AND artifact_type = ? AND filename = ?")) {
-                bind(del, a.key());
-                del.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO tenant_assets (tenant, run, artifact_type,"
-                            + " filename, object_id, size, media_type, is_public, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(ps, a.key());
-                ps.setString(5, a.objectId().hex());
-                ps.setLong(6, a.size());
-                ps.setString(7, a.mediaType());
-                ps.setInt(8, a.isPublic() ? 1 : 0);
-                ps.setLong(9, a.createdAt().toEpochMilli());
-                ps.executeUpdate();
-            }
+            upsert(c, a);
             return null;
         });
+    }
+
+    /**
+     * Stores or replaces the artifact at {@code a.key()} and replaces its tags with {@code tags}, in
+     * one transaction.
+     *
+     * @throws IllegalArgumentException for a malformed tag or more than 64 tags (nothing is stored)
+     */
+    public void put(TenantAsset a, Set<String> tags) {
+        Set<String> sorted = checkTags(tags);
+        catalog.write(c -> {
+            upsert(c, a);
+            replaceTags(c, a.key(), sorted);
+            return null;
+        });
+    }
+
+    private static void upsert(Connection c, TenantAsset a) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement(
+                "DELETE FROM tenant_assets" + " WHERE tenant = ? AND run = ? AND artifact_type = ? AND filename = ?")) {
+            bind(del, a.key());
+            del.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tenant_assets (tenant, run, artifact_type,"
+                        + " filename, object_id, size, media_type, is_public, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(ps, a.key());
+            ps.setString(5, a.objectId().hex());
+            ps.setLong(6, a.size());
+            ps.setString(7, a.mediaType());
+            ps.setInt(8, a.isPublic() ? 1 : 0);
+            ps.setLong(9, a.createdAt().toEpochMilli());
+            ps.executeUpdate();
+        }
     }
 
     /** Whether this tenant already holds an artifact with these bytes (anywhere). */
@@ -129,24 +148,29 @@ public final class TenantAssetCatalog {
                     }
                 }
             }
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM tenant_asset_tags"
-                    + " WHERE tenant = ? AND run = ? AND artifact_type = ? AND filename = ?")) {
-                bind(del, key);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO tenant_asset_tags"
-                    + " (tenant, run, artifact_type, filename, tag) VALUES (?, ?, ?, ?, ?)")) {
-                for (String tag : sorted) {
-                    bind(ins, key);
-                    ins.setString(5, tag);
-                    ins.addBatch();
-                }
-                if (!sorted.isEmpty()) {
-                    ins.executeBatch();
-                }
-            }
+            replaceTags(c, key, sorted);
             return null;
         });
+    }
+
+    private static void replaceTags(Connection c, TenantAssetKey key, Set<String> sorted) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM tenant_asset_tags"
+                + " WHERE tenant = ? AND run = ? AND artifact_type = ? AND filename = ?")) {
+            bind(del, key);
+            del.executeUpdate();
+        }
+        if (sorted.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO tenant_asset_tags"
+                + " (tenant, run, artifact_type, filename, tag) VALUES (?, ?, ?, ?, ?)")) {
+            for (String tag : sorted) {
+                bind(ins, key);
+                ins.setString(5, tag);
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
     }
 
     /** The tags of the asset at {@code key}, sorted; empty when it has none or does not exist. */

@@ -117,6 +117,23 @@ class TenantAssetTagsTest {
     }
 
     @Test
+    void putWithTagsStoresBothAtOnceAndABadTagStoresNeither() {
+        try (Catalog c = open()) {
+            c.tenants().create("acme");
+            TenantAssetKey k = key("acme", "r", ArtifactType.AUDIO, "theme.ogg");
+            TenantAsset a = new TenantAsset(k, Sha256.of(new byte[] {1}), 1, "audio/ogg", true, Instant.EPOCH);
+            c.tenantAssets().put(a, Set.of("music", "level1"));
+            assertThat(c.tenantAssets().findByTag("acme", "music", null, 10)).containsExactly(a);
+            TenantAssetKey other = key("acme", "r", ArtifactType.AUDIO, "other.ogg");
+            TenantAsset b = new TenantAsset(other, Sha256.of(new byte[] {2}), 1, "audio/ogg", true, Instant.EPOCH);
+            assertThatThrownBy(() -> c.tenantAssets().put(b, Set.of("music", "no good")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(c.tenantAssets().find(other)).isEmpty();
+            assertThat(c.tenantAssets().findByTag("acme", "music", null, 10)).containsExactly(a);
+        }
+    }
+
+    @Test
     void badTagsAndMissingAssetsChangeNothing() {
         try (Catalog c = open()) {
             c.tenants().create("acme");
