@@ -33,6 +33,7 @@ public final class S3Stores implements AutoCloseable {
     private final S3Presigner presigner;
     private final Retrier retrier;
     private final MultipartUploader uploader;
+    private final FileHashCache fileHashes;
 
     private S3Stores(S3Settings settings) {
         this.settings = settings;
@@ -79,6 +80,7 @@ public final class S3Stores implements AutoCloseable {
         this.presigner = presignerBuilder.build();
         this.retrier = new Retrier(settings.retry());
         this.uploader = new MultipartUploader(client, uploads, retrier, settings.uploadConcurrency());
+        this.fileHashes = new FileHashCache(settings.fileHashCacheSize());
     }
 
     /** Opens clients for the bucket in {@code settings} (no request is made yet). */
@@ -197,6 +199,10 @@ public final class S3Stores implements AutoCloseable {
 
     MultipartUploader uploader() {
         return uploader;
+    }
+
+    FileHashCache fileHashes() {
+        return fileHashes;
     }
 
     @Override
