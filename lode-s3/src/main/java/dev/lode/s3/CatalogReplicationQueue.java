@@ -3,12 +3,15 @@ package dev.lode.s3;
 import dev.lode.catalog.Catalog;
 import dev.lode.catalog.ReplicationCatalog;
 import dev.lode.catalog.ReplicationJob;
+import dev.lode.core.LodeException;
 import dev.lode.core.ObjectId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ReplicationQueue} in the catalog's {@code replication_queue} table (SQLite or
@@ -19,6 +22,8 @@ import java.util.UUID;
  * another one) picks them up without waiting for the lease to lapse; it does not close the catalog.
  */
 public final class CatalogReplicationQueue implements ReplicationQueue {
+    private static final Logger log = LoggerFactory.getLogger(CatalogReplicationQueue.class);
+
     /** The default claim lease: longer than copying any one object should take. */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
 
@@ -99,9 +104,18 @@ public final class CatalogReplicationQueue implements ReplicationQueue {
         return new ReplicationTask(j.object(), j.replica(), j.attempts(), j.notBefore(), j.lastError());
     }
 
+    /** Frees this worker's claims; if the catalog cannot be reached, they lapse with their lease. */
     @Override
     public void close() {
-        jobs.release(scope, owner);
+        try {
+            jobs.release(scope, owner);
+        } catch (LodeException e) {
+            log.warn(
+                    "cannot free replication claims of {} in {}; they lapse with their lease: {}",
+                    owner,
+                    scope,
+                    e.getMessage());
+        }
     }
 
     @Override

@@ -209,6 +209,19 @@ class ReplicationTest {
     }
 
     @Test
+    void closingAfterTheCatalogIsGoneLeavesTheClaimsToLapse() {
+        Catalog c = connectCatalog();
+        CatalogReplicationQueue q = CatalogReplicationQueue.open(c, "acme", Duration.ofMillis(200));
+        q.enqueue(Sha256.of(new byte[] {7}), "eu");
+        assertThat(q.claim(Instant.now(), 1)).hasSize(1);
+        c.close();
+        q.close(); // logs, does not throw
+        try (CatalogReplicationQueue other = CatalogReplicationQueue.open(catalog(), "acme")) {
+            assertThat(other.claim(Instant.now().plusSeconds(1), 1)).hasSize(1);
+        }
+    }
+
+    @Test
     void aBadScopeIsRefusedWithItsName() {
         Catalog c = catalog();
         assertThatThrownBy(() -> CatalogReplicationQueue.open(c, "no spaces"))
