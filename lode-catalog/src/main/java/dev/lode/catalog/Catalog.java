@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The catalog database. Open it with {@link #openSqlite(Path)} (or a {@link #builder()}); opening
  * creates the database if needed and applies every pending migration. The repositories
- * {@link #assets()}, {@link #tenants()}, {@link #tenantAssets()} and {@link #uploads()} share one
+ * {@link #assets()}, {@link #tenants()}, {@link #tenantAssets()} (with their tags), {@link #uploads()} and {@link #replication()} share one
  * small connection pool.
  *
  * <p>The backend follows the JDBC URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://HOST/DB}
@@ -33,6 +33,7 @@ public final class Catalog implements AutoCloseable {
     private final TenantAssetCatalog tenantAssets = new TenantAssetCatalog(this);
     private final UploadCatalog uploads = new UploadCatalog(this);
     private final LifecycleCatalog lifecycle = new LifecycleCatalog(this);
+    private final ReplicationCatalog replication = new ReplicationCatalog(this);
 
     private Catalog(Builder b) {
         this.url = b.url;
@@ -112,6 +113,11 @@ public final class Catalog implements AutoCloseable {
     /** Retention, garbage-collection roots and references, bytes served per tenant. */
     public LifecycleCatalog lifecycle() {
         return lifecycle;
+    }
+
+    /** The durable replication queue shared by every server on this catalog. */
+    public ReplicationCatalog replication() {
+        return replication;
     }
 
     /** Work done with one connection. */

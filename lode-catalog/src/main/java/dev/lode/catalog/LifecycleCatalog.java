@@ -60,7 +60,21 @@ public final class LifecycleCatalog {
                 ps.setString(3, tenant);
                 ps.setString(4, run);
                 ps.setLong(5, cutoff.toEpochMilli());
-                return ps.executeUpdate();
+                int removed = ps.executeUpdate();
+                if (removed > 0) {
+                    // the run's tags go with it, or a later artifact at the same path would inherit them
+                    try (PreparedStatement tags = c.prepareStatement(
+                            "DELETE FROM tenant_asset_tags WHERE tenant = ? AND run = ? AND NOT EXISTS (SELECT 1"
+                                    + " FROM tenant_assets a WHERE a.tenant = tenant_asset_tags.tenant"
+                                    + " AND a.run = tenant_asset_tags.run"
+                                    + " AND a.artifact_type = tenant_asset_tags.artifact_type"
+                                    + " AND a.filename = tenant_asset_tags.filename)")) {
+                        tags.setString(1, tenant);
+                        tags.setString(2, run);
+                        tags.executeUpdate();
+                    }
+                }
+                return removed;
             }
         });
     }

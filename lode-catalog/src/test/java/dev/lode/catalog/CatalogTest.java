@@ -322,10 +322,20 @@ class CatalogTest {
             assertThat(c.lifecycle().deleteRunIfOlderThan("acme", "old", cutoff))
                     .isZero();
             c.tenantAssets().delete(TenantAssetKey.parse("acme", "old/image/late.png"));
+            c.tenantAssets().setTags(TenantAssetKey.parse("acme", "old/image/a.png"), java.util.Set.of("level-1"));
+            c.tenantAssets().setTags(TenantAssetKey.parse("acme", "mixed/image/a.png"), java.util.Set.of("level-1"));
             assertThat(c.lifecycle().deleteRunIfOlderThan("acme", "old", cutoff))
                     .isEqualTo(2);
             assertThat(c.tenantAssets().find(TenantAssetKey.parse("acme", "old/image/a.png")))
                     .isEmpty();
+            // the removed run's tags went with it; a new artifact at the same path starts untagged
+            c.tenantAssets()
+                    .put(new TenantAsset(
+                            TenantAssetKey.parse("acme", "old/image/a.png"), id("n"), 1, "image/png", false, fresh));
+            assertThat(c.tenantAssets().tags(TenantAssetKey.parse("acme", "old/image/a.png")))
+                    .isEmpty();
+            assertThat(c.tenantAssets().tags(TenantAssetKey.parse("acme", "mixed/image/a.png")))
+                    .containsExactly("level-1");
             assertThat(c.tenantAssets().find(TenantAssetKey.parse("acme", "mixed/image/a.png")))
                     .isPresent();
         }

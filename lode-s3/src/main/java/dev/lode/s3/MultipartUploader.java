@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * One multipart upload: parts of one fixed size (the last may be shorter, as R2 requires), several
- * in flight at once, each streamed from the {@link UploadSource} with its SHA-256 in {@code
- * x-amz-checksum-sha256} so the service checks every part. A failed part is retried on its own under
+ * in flight at once, each streamed from its {@link UploadParts} (a spooled {@link UploadSource} or a
+ * file read in place, {@link FileParts}) with its SHA-256 in {@code x-amz-checksum-sha256} so the
+ * service checks every part. A failed part is retried on its own under
  * the {@link RetryPolicy}; when a part fails for good the others are stopped and the upload is
  * aborted, so no orphaned parts stay behind. The composite checksum S3 returns on completion is
  * compared with the one computed from lode's part hashes; the multipart ETag is never trusted.
@@ -56,7 +57,7 @@ final class MultipartUploader {
     void upload(
             String bucket,
             String key,
-            UploadSource source,
+            UploadParts source,
             String contentType,
             String cacheControl,
             java.util.Map<String, String> metadata) {
@@ -74,6 +75,7 @@ final class MultipartUploader {
         try {
             long t0 = System.nanoTime();
             List<CompletedPart> parts = uploadParts(bucket, key, uploadId, source, where);
+            source.beforeComplete();
             long t1 = System.nanoTime();
             CompleteMultipartUploadResponse done = retrier.call(
                     "complete multipart upload of " + where,
@@ -86,7 +88,7 @@ final class MultipartUploader {
                     parts.size(),
                     (t1 - t0) / 1_000_000,
                     (System.nanoTime() - t1) / 1_000_000);
-            checkComposite(done.checksumSHA256(), source, bucket, key, where);
+            checkComposite(done.checksumSHA256(), parts, bucket, key, where);
         } catch (SdkException e) {
             throw new StoreException("multipart upload of " + where + " failed: " + e.getMessage(), e);
         } finally {
@@ -97,8 +99,8 @@ final class MultipartUploader {
     }
 
     private List<CompletedPart> uploadParts(
-            String bucket, String key, String uploadId, UploadSource source, String where) {
-        int count = source.partCount();
+            String bucket, String key, String uploadId, UploadParts source, String where) {
+        int count = source.count();
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.min(concurrency, count),
                 Thread.ofVirtual().name("lode-s3-part-", 0).factory());
@@ -134,14 +136,14 @@ final class MultipartUploader {
     }
 
     private CompletedPart uploadPart(
-            String bucket, String key, String uploadId, UploadSource source, int index, String where) {
+            String bucket, String key, String uploadId, UploadParts source, int index, String where) {
         int partNumber = index + 1;
-        String checksum = B64.encodeToString(source.partHash(index));
-        long length = source.partLength(index);
+        String checksum = B64.encodeToString(source.sha256(index));
+        long length = source.length(index);
         UploadPartResponse r;
         try {
             r = retrier.call(
-                    "upload part " + partNumber + " of " + source.partCount() + " of " + where,
+                    "upload part " + partNumber + " of " + source.count() + " of " + where,
                     () -> await(bodies.uploadPart(
                             b -> b.bucket(bucket)
                                     .key(key)
@@ -150,11 +152,11 @@ final class MultipartUploader {
                                     .contentLength(length)
                                     .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                                     .checksumSHA256(checksum),
-                            source.partBody(index))));
+                            source.body(index))));
         } catch (SdkException e) {
             throw new StoreException(
-                    "multipart upload of " + where + " failed at part " + partNumber + " of " + source.partCount()
-                            + ": " + e.getMessage(),
+                    "multipart upload of " + where + " failed at part " + partNumber + " of " + source.count() + ": "
+                            + e.getMessage(),
                     e);
         }
         if (r.checksumSHA256() != null && !r.checksumSHA256().equals(checksum)) {
@@ -194,13 +196,13 @@ final class MultipartUploader {
     }
 
     /** S3's checksum of a multipart object is SHA-256(part digests) plus "-N"; compare it when given. */
-    private void checkComposite(String reported, UploadSource source, String bucket, String key, String where) {
+    private void checkComposite(String reported, List<CompletedPart> parts, String bucket, String key, String where) {
         if (reported == null) {
             return;
         }
         MessageDigest md = Sha256.newDigest();
-        for (int i = 0; i < source.partCount(); i++) {
-            md.update(source.partHash(i));
+        for (CompletedPart p : parts) {
+            md.update(Base64.getDecoder().decode(p.checksumSHA256()));
         }
         String expected = B64.encodeToString(md.digest());
         String value = reported.contains("-") ? reported.substring(0, reported.indexOf('-')) : reported;
@@ -210,7 +212,7 @@ final class MultipartUploader {
                     () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
             throw new StoreException(
                     "multipart upload of " + where + " completed with checksum " + reported + " but its parts hash to "
-                            + expected + "-" + source.partCount() + "; object deleted",
+                            + expected + "-" + parts.size() + "; object deleted",
                     null);
         }
     }

@@ -30,19 +30,22 @@ import org.slf4j.LoggerFactory;
  * A primary store with asynchronous copies in one or more replicas (seed 003 US9, multi-region).
  *
  * <p><b>Writes</b> go to the primary; once it has the object, one task per replica is committed to
- * the durable {@link ReplicationQueue} before the put returns. A background thread copies due
- * tasks (streaming from the primary, verified by hash into the replica, keeping the media type)
- * and retries failures with exponential backoff and jitter, without limit, so a replica or primary
- * outage only delays replication. A restart resumes from the queue. The window between the
- * primary's commit and the queue's is a single local transaction; a crash inside it leaves an
- * object unreplicated until it is put again.
+ * the durable {@link ReplicationQueue} (a table in the catalog, see {@link CatalogReplicationQueue})
+ * before the put returns. A background thread claims due tasks (streaming from the primary,
+ * verified by hash into the replica, keeping the media type) and retries failures with exponential
+ * backoff and jitter, without limit, so a replica or primary outage only delays replication. A
+ * restart resumes from the queue; several servers sharing one catalog share the work, each task
+ * claimed by one of them at a time. The window between the primary's commit and the queue's is a
+ * single catalog transaction; a crash inside it leaves an object unreplicated until it is put
+ * again.
  *
  * <p><b>Reads</b> try the primary, then each replica in order when the primary fails (down, object
  * missing or corrupt); the primary's failure is rethrown, with the others suppressed, when every
  * store fails. A stream already open is not switched over mid-way.
  *
  * <p>{@link #delete} removes from the primary and, best effort, from every replica. Listing and
- * stats are the primary's. Closing stops the worker and closes the queue, not the stores.
+ * stats are the primary's. Closing stops the worker and closes the queue (freeing its claims), not
+ * the stores or the catalog.
  */
 public final class ReplicatedObjectStore implements TypedObjectStore {
     private static final Logger log = LoggerFactory.getLogger(ReplicatedObjectStore.class);
@@ -232,7 +235,7 @@ public final class ReplicatedObjectStore implements TypedObjectStore {
         while (running) {
             List<ReplicationTask> tasks;
             try {
-                tasks = queue.due(Instant.now(), BATCH);
+                tasks = queue.claim(Instant.now(), BATCH);
             } catch (LodeException e) {
                 log.warn("replication queue unreadable, retrying: {}", e.getMessage());
                 tasks = List.of();

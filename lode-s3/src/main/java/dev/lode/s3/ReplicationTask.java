@@ -7,15 +7,13 @@ import java.util.Objects;
 /**
  * One pending copy of an object to a replica.
  *
- * @param seq the queue's id for the task
  * @param object the object to copy
  * @param replica the name of the replica to copy it to
  * @param attempts failed attempts so far
  * @param notBefore the task is not tried again before this time
  * @param lastError the last failure's message, or null
  */
-public record ReplicationTask(
-        long seq, ObjectId object, String replica, int attempts, Instant notBefore, String lastError) {
+public record ReplicationTask(ObjectId object, String replica, int attempts, Instant notBefore, String lastError) {
     public ReplicationTask {
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(replica, "replica");

@@ -62,6 +62,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * because sharing would let one tenant learn (by timing or by {@code created}) what another holds.
  */
 public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(S3ObjectStore.class);
+
     /** Content-addressed keys never change content, so every cache may keep them forever. */
     public static final String CACHE_CONTROL = "public, max-age=31536000, immutable";
 
@@ -123,12 +125,93 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
         return store(source(in), null, options);
     }
 
+    /**
+     * Stores a file. The file is hashed first (its SHA-256 on this thread while its chunk map is
+     * computed on a second one) and the key looked up with a {@code HEAD}: when the tenant already
+     * holds it nothing is transferred. A file this process hashed before and that is unchanged since
+     * (same inode, size, modification and change time; see {@link FileHashCache}) is not even read
+     * again. Otherwise a small file goes up in one {@code PUT}, a large one in parallel parts sent
+     * straight from the file (each part hashed by its own task for {@code x-amz-checksum-sha256}, no
+     * spool file), and the upload is aborted if the file changed meanwhile.
+     */
     @Override
     public StoredObject putFile(Path file, PutOptions options) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
         S3Settings s = stores.settings();
-        try (UploadSource src = UploadSource.fromFile(file, s.partSize(), s.maxObjectSize(), s.chunker())) {
-            return store(src, null, options);
+        FileStamp before = FileStamp.of(file);
+        if (before.size() > s.maxObjectSize()) {
+            throw new StoreException(
+                    "cannot upload " + file + ": " + before.size() + " bytes is more than " + s.maxObjectSize()
+                            + " (10,000 parts); raise the part size",
+                    null);
+        }
+        Optional<ObjectId> known = stores.fileHashes().lookup(file, before);
+        if (known.isPresent()) {
+            Optional<StoredObject> held = alreadyHeld(known.get());
+            if (held.isPresent() && held.get().size() == before.size()) {
+                return held.get();
+            }
+        }
+        long started = System.currentTimeMillis();
+        if (before.size() < s.multipartThreshold()) {
+            try (UploadSource src = UploadSource.fromFile(file, s.partSize(), s.maxObjectSize(), s.chunker())) {
+                StoredObject stored = store(src, null, options);
+                FileStamp after = FileStamp.of(file);
+                if (after.equals(before)) {
+                    stores.fileHashes().remember(file, before, stored.id(), started);
+                }
+                return stored;
+            }
+        }
+        return putLargeFile(file, before, known.orElse(null), started, options);
+    }
+
+    private StoredObject putLargeFile(Path file, FileStamp before, ObjectId known, long started, PutOptions options) {
+        S3Settings s = stores.settings();
+        long t0 = System.nanoTime();
+        FileDigests.Background chunking = FileDigests.chunkMapInBackground(file, s.chunker());
+        try {
+            ObjectId id = known != null ? known : FileDigests.sha256(file, before.size());
+            long t1 = System.nanoTime();
+            if (!FileStamp.of(file).equals(before)) {
+                throw new StoreException("file " + file + " changed while it was being hashed", null);
+            }
+            stores.fileHashes().remember(file, before, id, started);
+            if (known == null) {
+                Optional<StoredObject> held = alreadyHeld(id);
+                if (held.isPresent() && held.get().size() == before.size()) {
+                    return held.get();
+                }
+            }
+            ChunkMap map = chunking.await();
+            long t2 = System.nanoTime();
+            if (map.size() != before.size()) {
+                throw new StoreException("file " + file + " changed while its chunk map was computed", null);
+            }
+            // The chunk map goes first, so that an object that exists always has its map.
+            ObjectId mapId = map.chunkCount() > 1 ? putChunkMap(map) : null;
+            String key = keyOf(id);
+            try (FileParts parts = new FileParts(file, before, s.partSize())) {
+                stores.uploader()
+                        .upload(
+                                bucket,
+                                key,
+                                parts,
+                                options.mediaType().mime(),
+                                CACHE_CONTROL,
+                                Map.of(CHUNK_MAP_META, mapId == null ? NO_CHUNK_MAP : mapId.hex()));
+            }
+            log.debug(
+                    "put {} ({} bytes): hashed in {} ms, chunk map after {} ms, uploaded after {} ms",
+                    file,
+                    before.size(),
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t0) / 1_000_000,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new StoredObject(id, before.size(), mapId, map, true);
+        } finally {
+            chunking.cancel();
         }
     }
 
@@ -161,21 +244,7 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
                 throw new CorruptObjectException("upload for object " + expected + " to " + this, expected, r.id());
             }
             // The chunk map goes first, so that an object that exists always has its map.
-            ObjectId mapId = null;
-            if (r.chunkMap().chunkCount() > 1) {
-                byte[] map = r.chunkMap().encode();
-                mapId = Sha256.of(map);
-                S3Settings s = stores.settings();
-                try (UploadSource mapSrc = UploadSource.fromStream(
-                        new ByteArrayInputStream(map),
-                        s.spoolDir(),
-                        s.multipartThreshold(),
-                        s.partSize(),
-                        s.maxObjectSize(),
-                        s.chunker())) {
-                    upload(mapId, mapSrc, MediaType.OCTET_STREAM.mime(), Map.of(CHUNK_MAP_META, NO_CHUNK_MAP));
-                }
-            }
+            ObjectId mapId = r.chunkMap().chunkCount() > 1 ? putChunkMap(r.chunkMap()) : null;
             boolean created = upload(
                     r.id(),
                     src,
@@ -183,6 +252,23 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
                     Map.of(CHUNK_MAP_META, mapId == null ? NO_CHUNK_MAP : mapId.hex()));
             return new StoredObject(r.id(), r.size(), mapId, r.chunkMap(), created);
         }
+    }
+
+    /** Stores a chunk map as an object of its own (unless held); returns its id. */
+    private ObjectId putChunkMap(ChunkMap chunkMap) {
+        byte[] map = chunkMap.encode();
+        ObjectId mapId = Sha256.of(map);
+        S3Settings s = stores.settings();
+        try (UploadSource mapSrc = UploadSource.fromStream(
+                new ByteArrayInputStream(map),
+                s.spoolDir(),
+                s.multipartThreshold(),
+                s.partSize(),
+                s.maxObjectSize(),
+                s.chunker())) {
+            upload(mapId, mapSrc, MediaType.OCTET_STREAM.mime(), Map.of(CHUNK_MAP_META, NO_CHUNK_MAP));
+        }
+        return mapId;
     }
 
     /**
@@ -249,7 +335,7 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
                 throw failure("put object " + id + " at " + where(key), e);
             }
         } else {
-            stores.uploader().upload(bucket, key, src, contentType, CACHE_CONTROL, metadata);
+            stores.uploader().upload(bucket, key, src.parts(), contentType, CACHE_CONTROL, metadata);
         }
         return true;
     }

@@ -45,6 +45,7 @@ public final class S3Settings {
     private final Path spoolDir;
     private final ChunkerConfig chunker;
     private final URI cdnBase;
+    private final int fileHashCacheSize;
     private final List<ExecutionInterceptor> interceptors;
 
     private S3Settings(Builder b) {
@@ -64,6 +65,7 @@ public final class S3Settings {
         this.spoolDir = b.spoolDir != null ? b.spoolDir : Path.of(System.getProperty("java.io.tmpdir"));
         this.chunker = b.chunker;
         this.cdnBase = b.cdnBase;
+        this.fileHashCacheSize = b.fileHashCacheSize;
         this.interceptors = List.copyOf(b.interceptors);
     }
 
@@ -142,6 +144,11 @@ public final class S3Settings {
         return Optional.ofNullable(cdnBase);
     }
 
+    /** How many files' hashes {@code putFile} remembers while they are unchanged (0: none). */
+    public int fileHashCacheSize() {
+        return fileHashCacheSize;
+    }
+
     /** SDK interceptors added to every request (request metrics, tracing, fault injection in tests). */
     public List<ExecutionInterceptor> interceptors() {
         return interceptors;
@@ -168,6 +175,7 @@ public final class S3Settings {
         b.spoolDir = spoolDir;
         b.chunker = chunker;
         b.cdnBase = cdnBase;
+        b.fileHashCacheSize = fileHashCacheSize;
         b.interceptors.addAll(interceptors);
         return b;
     }
@@ -193,6 +201,7 @@ public final class S3Settings {
         private Path spoolDir;
         private ChunkerConfig chunker = ChunkerConfig.DEFAULT;
         private URI cdnBase;
+        private int fileHashCacheSize = 10_000;
         private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
 
         private Builder(String bucket) {
@@ -324,6 +333,18 @@ public final class S3Settings {
                 throw new IllegalArgumentException("CDN base must be an http(s) URL: " + cdnBase);
             }
             this.cdnBase = cdnBase;
+            return this;
+        }
+
+        /**
+         * How many files' SHA-256 {@code putFile} remembers while the file is unchanged, so that
+         * putting it again reads nothing (default 10,000; 0 turns it off).
+         */
+        public Builder fileHashCacheSize(int entries) {
+            if (entries < 0 || entries > 10_000_000) {
+                throw new IllegalArgumentException("file hash cache size must be 0..10000000, got " + entries);
+            }
+            this.fileHashCacheSize = entries;
             return this;
         }
 

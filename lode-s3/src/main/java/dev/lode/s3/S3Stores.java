@@ -42,6 +42,7 @@ public final class S3Stores implements ObjectStores {
     private final MultipartUploader uploader;
     private final ConcurrentHashMap<String, S3ObjectStore> tenants = new ConcurrentHashMap<>();
     private final S3ObjectStore shared;
+    private final FileHashCache fileHashes;
 
     private S3Stores(S3Settings settings) {
         this.settings = settings;
@@ -88,6 +89,7 @@ public final class S3Stores implements ObjectStores {
         this.presigner = presignerBuilder.build();
         this.retrier = new Retrier(settings.retry());
         this.uploader = new MultipartUploader(client, uploads, retrier, settings.uploadConcurrency());
+        this.fileHashes = new FileHashCache(settings.fileHashCacheSize());
         this.shared = new S3ObjectStore(this, SERVER_SEGMENT, base() + SERVER_SEGMENT + "/objects/");
     }
 
@@ -255,6 +257,10 @@ public final class S3Stores implements ObjectStores {
 
     MultipartUploader uploader() {
         return uploader;
+    }
+
+    FileHashCache fileHashes() {
+        return fileHashes;
     }
 
     @Override

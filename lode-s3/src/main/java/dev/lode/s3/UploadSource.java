@@ -176,6 +176,31 @@ final class UploadSource implements AutoCloseable {
         return Math.min(partSize, size() - partOffset(index));
     }
 
+    /** The parts as {@link MultipartUploader} sends them (hashes from the reading pass). */
+    UploadParts parts() {
+        return new UploadParts() {
+            @Override
+            public int count() {
+                return partCount();
+            }
+
+            @Override
+            public long length(int index) {
+                return partLength(index);
+            }
+
+            @Override
+            public byte[] sha256(int index) {
+                return partHash(index);
+            }
+
+            @Override
+            public software.amazon.awssdk.core.async.AsyncRequestBody body(int index) {
+                return partBody(index);
+            }
+        };
+    }
+
     /** A body for the whole content (single PUT). */
     software.amazon.awssdk.core.async.AsyncRequestBody body() {
         return partBody(0, size());

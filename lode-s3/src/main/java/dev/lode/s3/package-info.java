@@ -5,6 +5,6 @@
  * dev.lode.s3.S3Stores#forTenant(String)} for a {@link dev.lode.s3.S3ObjectStore} scoped to one
  * tenant's key prefix {@code [PREFIX/]TENANT/objects/SHA256}. {@link
  * dev.lode.s3.ReplicatedObjectStore} copies a primary store's writes to replicas through a durable
- * {@link dev.lode.s3.ReplicationQueue}.
+ * {@link dev.lode.s3.ReplicationQueue} kept in the catalog ({@link dev.lode.s3.CatalogReplicationQueue}).
  */
 package dev.lode.s3;
