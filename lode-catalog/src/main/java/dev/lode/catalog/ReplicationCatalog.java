@@ -196,6 +196,21 @@ public final class ReplicationCatalog {
         });
     }
 
+    /** The scopes that have jobs queued, sorted (a restarted server resumes each of them). */
+    public List<String> scopes() {
+        return catalog.read(c -> {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT DISTINCT scope FROM replication_queue ORDER BY scope");
+                    ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        });
+    }
+
     /** Jobs queued in {@code scope}, due or not, held or not. */
     public long size(String scope) {
         check("scope", scope);

@@ -60,7 +60,7 @@ final class GcCommand implements Callable<Integer> {
                 .withDryRun(dryRun);
         GcReport r;
         try (Catalog catalog = storage.openCatalog();
-                ObjectStores stores = storage.openStores()) {
+                ObjectStores stores = storage.openStores(catalog)) {
             r = GarbageCollection.run(stores, catalog, options);
         }
         if (json) {

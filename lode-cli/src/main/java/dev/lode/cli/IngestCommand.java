@@ -4,6 +4,7 @@ import dev.lode.catalog.Catalog;
 import dev.lode.core.ManifestCodec;
 import dev.lode.core.ObjectStores;
 import dev.lode.core.TreeIngester;
+import dev.lode.s3.ReplicatedStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -75,7 +76,8 @@ final class IngestCommand implements Callable<Integer> {
             throw new CliException("not a folder: " + dir);
         }
         String assetId = unnamed ? null : assetName();
-        try (ObjectStores stores = storage.openStores()) {
+        try (Catalog catalog = storage.openCatalog();
+                ObjectStores stores = storage.openStores(catalog)) {
             TreeIngester.Builder b = TreeIngester.builder(stores.shared());
             if (jobs != null) {
                 b.parallelism(jobs);
@@ -108,16 +110,20 @@ final class IngestCommand implements Callable<Integer> {
                         r.newObjects(),
                         r.skipped() > 0 ? ", skipped " + r.skipped() + " links/special files" : "");
             }
-            try (Catalog catalog = storage.openCatalog()) {
-                if (assetId != null) {
-                    long size = stores.shared().size(r.manifestId()).orElseThrow();
-                    catalog.assets().put(assetId, r.manifestId(), size, ManifestCodec.MEDIA_TYPE);
-                    if (!quiet) {
-                        System.err.printf("recorded as asset %s%n", assetId);
-                    }
-                } else {
-                    // No name: pin the manifest so that gc keeps it and every object it lists.
-                    catalog.lifecycle().pin(r.manifestId(), "lode ingest " + dir.toAbsolutePath());
+            if (assetId != null) {
+                long size = stores.shared().size(r.manifestId()).orElseThrow();
+                catalog.assets().put(assetId, r.manifestId(), size, ManifestCodec.MEDIA_TYPE);
+                if (!quiet) {
+                    System.err.printf("recorded as asset %s%n", assetId);
+                }
+            } else {
+                // No name: pin the manifest so that gc keeps it and every object it lists.
+                catalog.lifecycle().pin(r.manifestId(), "lode ingest " + dir.toAbsolutePath());
+            }
+            if (stores instanceof ReplicatedStores replicated && !quiet) {
+                long queued = replicated.pending();
+                if (queued > 0) {
+                    System.err.printf("%d copies to replicas queued in the catalog (lode serve drains them)%n", queued);
                 }
             }
             System.out.println(r.manifestId());

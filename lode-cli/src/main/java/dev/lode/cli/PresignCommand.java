@@ -64,7 +64,7 @@ final class PresignCommand implements Callable<Integer> {
             TenantAsset asset = c.tenantAssets()
                     .find(key)
                     .orElseThrow(() -> new CliException("tenant " + tenant + " has no artifact " + path));
-            try (ObjectStores stores = storage.openStores()) {
+            try (ObjectStores stores = storage.openStores(c)) {
                 DirectUrls urls = (DirectUrls) stores.tenant(tenant);
                 System.out.println(urls.presignGet(asset.objectId(), ttl));
             }

@@ -120,8 +120,8 @@ final class ServeCommand implements Callable<Integer> {
         @Override
         public void close() {
             server.close();
+            Quietly.close(stores); // before the catalog: replication frees its queue claims there
             Quietly.close(catalog);
-            Quietly.close(stores);
         }
     }
 
@@ -131,10 +131,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException("--announce-udp needs --plugins DIR (it announces plugins)", 2);
         }
         String key = adminKey();
-        ObjectStores stores = storage.openStores();
-        Catalog catalog = null;
+        Catalog catalog = storage.openCatalog();
+        ObjectStores stores = null;
         try {
-            catalog = storage.openCatalog();
+            stores = storage.openStores(catalog);
             LodeServer.Builder b = LodeServer.builder(storage.dataDir())
                     .port(port)
                     .bind(bind)
@@ -156,8 +156,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             return new Running(b.build().start(), stores, catalog);
         } catch (RuntimeException e) {
-            Quietly.close(catalog);
             Quietly.close(stores);
+            Quietly.close(catalog);
             throw e;
         }
     }

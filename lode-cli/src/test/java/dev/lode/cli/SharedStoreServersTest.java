@@ -87,11 +87,12 @@ class SharedStoreServersTest {
         };
     }
 
-    private ServeCommand.Running serve(Path data) {
+    private ServeCommand.Running serve(Path data, String... extra) {
         ServeCommand cmd = new ServeCommand();
         List<String> args = new ArrayList<>(List.of(
                 "--port", "0", "--bind", "127.0.0.1", "--admin-key", ADMIN, "--cdn-base", "https://cdn.example.test/"));
         args.addAll(Arrays.asList(storeArgs(data)));
+        args.addAll(Arrays.asList(extra));
         new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
         ServeCommand.Running r = cmd.start();
         open.add(r);
@@ -288,6 +289,64 @@ class SharedStoreServersTest {
         List<String> usage = new ArrayList<>(List.of("usage", "--tenant", "acme", "--json"));
         usage.addAll(Arrays.asList(storeArgs(tmp.resolve("a"))));
         assertThat(runLode(usage)).contains("\"logicalBytes\" : " + kept.length);
+    }
+
+    private static void awaitFile(Path p) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(p) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(p).exists();
+    }
+
+    @Test
+    void writesAreCopiedToAReplicaWhichServesReadsWhileThePrimaryIsDown() throws Exception {
+        Path replicaDir = tmp.resolve("replica-s3");
+        try (S3ProxyServer replica = S3ProxyServer.startLike(replicaDir, s3)) {
+            ServeCommand.Running a = serve(
+                    tmp.resolve("a"),
+                    "--replica",
+                    "s3://lode-replica/" + site + "?endpoint=" + replica.endpoint() + "&path-style=true");
+            String key = createTenant(tmp.resolve("a"));
+            byte[] first = new byte[300_000];
+            new Random(21).nextBytes(first);
+            String path = "/t/acme/run-1/audio/theme.ogg";
+            assertThat(send(HttpRequest.newBuilder(URI.create(base(a) + path))
+                                    .header("Authorization", "Bearer " + key)
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(first)))
+                            .statusCode())
+                    .isEqualTo(201);
+            awaitFile(replicaDir.resolve(
+                    "lode-replica/" + site + "/acme/objects/" + Sha256.of(first).hex()));
+
+            // the primary goes down: reads fall back to the replica
+            s3.stop();
+            try {
+                var fallback = send(
+                        HttpRequest.newBuilder(URI.create(base(a) + path)).header("Authorization", "Bearer " + key));
+                assertThat(fallback.statusCode()).isEqualTo(200);
+                assertThat(fallback.body()).isEqualTo(first);
+            } finally {
+                s3.restart();
+            }
+
+            // the replica goes down: the copy waits in the catalog's queue and drains when it is back
+            replica.stop();
+            byte[] second = new byte[200_000];
+            new Random(22).nextBytes(second);
+            assertThat(send(HttpRequest.newBuilder(URI.create(base(a) + "/t/acme/run-1/audio/second.ogg"))
+                                    .header("Authorization", "Bearer " + key)
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(second)))
+                            .statusCode())
+                    .isEqualTo(201);
+            try (var catalog =
+                    dev.lode.catalog.Catalog.builder().jdbcUrl(catalogUrl).build()) {
+                assertThat(catalog.replication().size("acme")).isPositive();
+            }
+            replica.restart();
+            awaitFile(replicaDir.resolve("lode-replica/" + site + "/acme/objects/"
+                    + Sha256.of(second).hex()));
+        }
     }
 
     @Test

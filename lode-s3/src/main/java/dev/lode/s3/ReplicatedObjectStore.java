@@ -1,6 +1,7 @@
 package dev.lode.s3;
 
 import dev.lode.core.ByteRange;
+import dev.lode.core.DirectUrls;
 import dev.lode.core.LodeException;
 import dev.lode.core.MediaType;
 import dev.lode.core.ObjectId;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * stats are the primary's. Closing stops the worker and closes the queue (freeing its claims), not
  * the stores or the catalog.
  */
-public final class ReplicatedObjectStore implements TypedObjectStore {
+public final class ReplicatedObjectStore implements TypedObjectStore, DirectUrls {
     private static final Logger log = LoggerFactory.getLogger(ReplicatedObjectStore.class);
     private static final int BATCH = 16;
 
@@ -85,7 +86,8 @@ public final class ReplicatedObjectStore implements TypedObjectStore {
                 return;
             }
             running = true;
-            worker = Thread.ofPlatform().daemon().name("lode-replication").start(this::work);
+            // Virtual: a server replicating per tenant runs one worker per tenant it has written to.
+            worker = Thread.ofVirtual().name("lode-replication").start(this::work);
         } finally {
             lock.unlock();
         }
@@ -313,6 +315,29 @@ public final class ReplicatedObjectStore implements TypedObjectStore {
             }
         }
         queue.close();
+    }
+
+    /**
+     * The primary's presigned URL (a client reading it does not fall back to a replica).
+     *
+     * @throws UnsupportedOperationException when the primary has no URLs of its own
+     */
+    @Override
+    public java.net.URI presignGet(ObjectId id, Duration ttl) {
+        return direct().presignGet(id, ttl);
+    }
+
+    /** The primary's key of {@code id}; every replica uses the same key. */
+    @Override
+    public String keyOf(ObjectId id) {
+        return direct().keyOf(id);
+    }
+
+    private DirectUrls direct() {
+        if (primary instanceof DirectUrls d) {
+            return d;
+        }
+        throw new UnsupportedOperationException("primary store " + primary + " has no URLs of its own");
     }
 
     @Override

@@ -17,12 +17,17 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 public final class S3ProxyServer implements AutoCloseable {
     private final Path dir;
     private final String accessKey = "lode-test";
-    private final String secretKey = UUID.randomUUID().toString();
+    private final String secretKey;
     private final boolean ignoreUnknownHeaders;
     private int port;
     private S3Proxy proxy;
 
     private S3ProxyServer(Path dir, boolean ignoreUnknownHeaders) {
+        this(dir, ignoreUnknownHeaders, UUID.randomUUID().toString());
+    }
+
+    private S3ProxyServer(Path dir, boolean ignoreUnknownHeaders, String secretKey) {
+        this.secretKey = secretKey;
         this.dir = dir;
         this.ignoreUnknownHeaders = ignoreUnknownHeaders;
     }
@@ -30,6 +35,13 @@ public final class S3ProxyServer implements AutoCloseable {
     /** Starts a server storing its buckets as folders under {@code dir}. */
     public static S3ProxyServer start(Path dir) {
         S3ProxyServer s = new S3ProxyServer(dir, false);
+        s.startOn(0);
+        return s;
+    }
+
+    /** Like {@link #start(Path)}, with the same credentials as {@code other} (a replica of it, say). */
+    public static S3ProxyServer startLike(Path dir, S3ProxyServer other) {
+        S3ProxyServer s = new S3ProxyServer(dir, false, other.secretKey);
         s.startOn(0);
         return s;
     }
