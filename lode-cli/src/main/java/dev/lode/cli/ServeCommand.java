@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = {
             "Serve assets, objects, plugins and tenant uploads over HTTP(S).",
             "With no flags: port 37015 on all interfaces, data folder with store and SQLite catalog.",
-            "Several servers can share one S3-compatible bucket (--store s3://...) and one PostgreSQL",
+            "Several servers may share one bucket (--store s3://...) and one PostgreSQL",
             "catalog (--catalog jdbc:postgresql://...): each sees the others' uploads."
         })
 final class ServeCommand implements Callable<Integer> {
