@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PullCommand.class,
             TenantCommand.class,
-            PresignCommand.class
+            PresignCommand.class,
+            TrainCommand.class
         })
 public final class Lode implements Runnable {
     @CommandLine.Spec
