@@ -49,8 +49,10 @@ final class PluginDownload {
     }
 
     PluginState.Ready run() throws InterruptedException {
+        long t0 = System.nanoTime();
         client.publish(id, new PluginState.Checking(job.manifestUrl.toString()));
         BundleManifest m = retrying("manifest of plugin " + id, this::fetchManifest);
+        long t1 = System.nanoTime();
         if (m.pluginId() != id) {
             throw new DownloadException(
                     "manifest at " + job.manifestUrl + " is for plugin " + m.pluginId() + ", not plugin " + id, false);
@@ -69,6 +71,23 @@ final class PluginDownload {
         if (!Files.isRegularFile(zip)) {
             URI zipUrl = job.manifestUrl.resolve(m.bundle().name());
             downloadBundle(m, zipUrl);
+        }
+        if (log.isDebugEnabled()) {
+            // Phase timings, to see where a pull's time goes (LODE_LOG=debug).
+            long t2 = System.nanoTime();
+            log.debug(
+                    "plugin {}: manifest {} ms, bundle {} ms for {} bytes ({} MB/s); JVM up {} ms",
+                    id,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    m.bundle().size(),
+                    String.format(
+                            java.util.Locale.ROOT, "%.0f", m.bundle().size() / 1e6 / Math.max(1e-9, (t2 - t1) / 1e9)),
+                    ProcessHandle.current()
+                            .info()
+                            .startInstant()
+                            .map(s -> System.currentTimeMillis() - s.toEpochMilli())
+                            .orElse(-1L));
         }
         client.cache.touch(sha);
         job.downloaded.complete(zip);
