@@ -83,11 +83,7 @@ final class PluginDownload {
                     m.bundle().size(),
                     String.format(
                             java.util.Locale.ROOT, "%.0f", m.bundle().size() / 1e6 / Math.max(1e-9, (t2 - t1) / 1e9)),
-                    ProcessHandle.current()
-                            .info()
-                            .startInstant()
-                            .map(s -> System.currentTimeMillis() - s.toEpochMilli())
-                            .orElse(-1L));
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         }
         client.cache.touch(sha);
         job.downloaded.complete(zip);
