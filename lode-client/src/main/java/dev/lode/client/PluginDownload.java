@@ -311,7 +311,12 @@ final class PluginDownload {
                         break;
                     }
                     ByteBuffer buf = hasher.buffer();
-                    buf.limit((int) Math.min(buf.capacity(), size - have));
+                    long limit = Math.min(buf.capacity(), size - have);
+                    long burst = client.bucket.burstBytes();
+                    if (burst > 0) {
+                        limit = Math.min(limit, burst); // throttled: reads no larger than the bucket's burst
+                    }
+                    buf.limit((int) limit);
                     int n;
                     try {
                         n = resp.read(buf);
