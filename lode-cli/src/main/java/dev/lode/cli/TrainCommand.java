@@ -31,9 +31,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "aot-train", hidden = true, description = "Training run for the launcher's start-up cache (internal).")
 final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Option(
+            names = "--work",
+            paramLabel = "DIR",
+            description = "Where to make the temporary folder (default: the system's).")
+    Path work;
+
     @Override
     public Integer call() throws Exception {
-        Path tmp = Files.createTempDirectory("lode-aot-train");
+        Path tmp = work == null
+                ? Files.createTempDirectory("lode-aot-train")
+                : Files.createTempDirectory(work, "lode-aot-train");
         HttpServer server = null;
         PrintStream out = System.out;
         PrintStream err = System.err;

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code java.net.http} moves the body through its own queue of buffers. Here {@link
  * Response#read(ByteBuffer)} reads the socket straight into the caller's (direct) buffer, which the
  * downloader writes to the file and hashes: one copy from the kernel, one back to the kernel.
- * OkHttp would also copy (through Okio segments) and is a test-only dependency here.
+ * OkHttp copies too (through Okio's segments).
  *
  * <p>Timeouts: a single watchdog thread closes a connection whose blocking read has waited longer
  * than the read timeout; the read then fails with a {@link SocketTimeoutException}. Not supported:
