@@ -388,4 +388,32 @@ class Http1TransportTest {
             assertThat(server.requests).isEmpty();
         }
     }
+
+    @Test
+    void theJdkTransportServesBodiesThroughStreamAndChannelAndRefusesRequestsOnceClosed() throws Exception {
+        byte[] body = random(100_000, 6);
+        try (Script server = new Script((conn, head, out) -> {
+            lengthAnswer(out, body);
+            return true;
+        })) {
+            Transport.Jdk jdk = new Transport.Jdk(Duration.ofSeconds(5));
+            try {
+                try (Transport.Response r =
+                        jdk.get(server.url("/j"), Map.of("Range", "bytes=0-"), Duration.ofSeconds(10))) {
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.header("ETag")).contains("\"x\"");
+                    assertThat(readAll(r, 4096, 1, 65536)).isEqualTo(body);
+                }
+                try (Transport.Response r = jdk.get(server.url("/j"), Map.of(), null)) {
+                    assertThat(r.body().readAllBytes()).isEqualTo(body);
+                }
+                assertThat(server.requests.getFirst()).contains("Range: bytes=0-");
+            } finally {
+                jdk.close();
+            }
+            assertThatThrownBy(() -> jdk.get(server.url("/j"), Map.of(), null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+    }
 }
