@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             TenantCommand.class,
             PresignCommand.class,
             GcCommand.class,
-            UsageCommand.class
+            UsageCommand.class,
+            TrainCommand.class
         })
 public final class Lode implements Runnable {
     @CommandLine.Spec

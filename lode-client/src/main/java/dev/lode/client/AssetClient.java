@@ -3,7 +3,6 @@ package dev.lode.client;
 import dev.lode.bundle.BundleManifest;
 import dev.lode.core.ObjectId;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -47,9 +46,9 @@ public final class AssetClient implements AutoCloseable {
     final RuntimeDir runtime;
     final TokenBucket bucket;
     final LagGate gate;
-    final HttpClient http;
     final Transport https;
     final Transport http11;
+    final DirectBuffers buffers = new DirectBuffers(PluginDownload.BUFFER_SIZE, 32);
 
     private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>();
     private final ExecutorService workers;
@@ -65,14 +64,8 @@ public final class AssetClient implements AutoCloseable {
         this.runtime = new RuntimeDir(b.runtimeDir, b.cacheDir);
         this.bucket = new TokenBucket(b.rate, b.clock);
         this.gate = new LagGate(b.pingThreshold, b.idleTime, b.clock);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_2)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
-        this.https = new Transport.Jdk(http);
-        this.http11 = new Transport.UrlConnection(b.connectTimeout, b.stallTimeout);
+        this.https = new Transport.Jdk(b.connectTimeout);
+        this.http11 = new Http1Transport(b.connectTimeout, b.stallTimeout);
         int discarded = cache.checkAll();
         if (discarded > 0) {
             log.warn("discarded {} corrupt bundle(s) from {}", discarded, cache.dir());
@@ -245,7 +238,8 @@ public final class AssetClient implements AutoCloseable {
         for (Job j : queue) {
             j.fail(new IllegalStateException("client closed"));
         }
-        http.shutdownNow();
+        https.close();
+        http11.close();
     }
 
     /** A queued download of one plugin. */

@@ -21,6 +21,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
 final class PluginDownload {
     private static final Logger log = LoggerFactory.getLogger(PluginDownload.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final int READ_SIZE = 128 * 1024;
+    /** Body bytes per read: large enough that a 1 GB bundle costs few system calls. */
+    static final int BUFFER_SIZE = 256 * 1024;
+
     private static final long PROGRESS_EVERY_NANOS = 100_000_000L;
 
     private final AssetClient client;
@@ -45,8 +49,10 @@ final class PluginDownload {
     }
 
     PluginState.Ready run() throws InterruptedException {
+        long t0 = System.nanoTime();
         client.publish(id, new PluginState.Checking(job.manifestUrl.toString()));
         BundleManifest m = retrying("manifest of plugin " + id, this::fetchManifest);
+        long t1 = System.nanoTime();
         if (m.pluginId() != id) {
             throw new DownloadException(
                     "manifest at " + job.manifestUrl + " is for plugin " + m.pluginId() + ", not plugin " + id, false);
@@ -65,6 +71,19 @@ final class PluginDownload {
         if (!Files.isRegularFile(zip)) {
             URI zipUrl = job.manifestUrl.resolve(m.bundle().name());
             downloadBundle(m, zipUrl);
+        }
+        if (log.isDebugEnabled()) {
+            // Phase timings, to see where a pull's time goes (LODE_LOG=debug).
+            long t2 = System.nanoTime();
+            log.debug(
+                    "plugin {}: manifest {} ms, bundle {} ms for {} bytes ({} MB/s); JVM up {} ms",
+                    id,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    m.bundle().size(),
+                    String.format(
+                            java.util.Locale.ROOT, "%.0f", m.bundle().size() / 1e6 / Math.max(1e-9, (t2 - t1) / 1e9)),
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         }
         client.cache.touch(sha);
         job.downloaded.complete(zip);
@@ -217,7 +236,6 @@ final class PluginDownload {
             }
             try (Transport.Response resp = send(url, headers, null)) {
                 int status = resp.status();
-                InputStream in = resp.body();
                 if (status == 416) {
                     Files.deleteIfExists(part);
                     throw new DownloadException("server refused range " + have + "- of " + url + " (416)", true);
@@ -243,7 +261,7 @@ final class PluginDownload {
                 } else {
                     checkStatus(status, url, "bundle of plugin " + id);
                 }
-                boolean paused = copy(in, part, have, size, md, version, url);
+                boolean paused = copy(resp, part, have, size, md, version, url);
                 if (paused) {
                     continue; // reconnect with Range once the gate opens
                 }
@@ -254,11 +272,13 @@ final class PluginDownload {
 
     /**
      * Copies the body; returns true if it stopped early because the lag gate closed. This thread
-     * reads the network (and pays the throttle); a second thread hashes and writes, so the two
-     * overlap. Every byte read is written before this returns, so the {@code .part} file always
-     * matches what the digest has seen.
+     * reads the network into a direct buffer (and pays the throttle) and writes that buffer to the
+     * file; a second thread hashes it meanwhile, so reading, writing and hashing overlap and no byte
+     * is copied between them. Every byte read is written and hashed before this returns, so the
+     * {@code .part} file always matches what the digest has seen.
      */
-    private boolean copy(InputStream in, Path part, long have, long size, MessageDigest md, String version, URI url)
+    private boolean copy(
+            Transport.Response resp, Path part, long have, long size, MessageDigest md, String version, URI url)
             throws IOException, InterruptedException {
         AtomicLong lastByte = new AtomicLong(System.nanoTime());
         long startNanos = System.nanoTime();
@@ -272,7 +292,7 @@ final class PluginDownload {
                     Thread.sleep(Math.max(10, stall.toMillis() / 4));
                     if (System.nanoTime() - lastByte.get() > stall.toNanos()) {
                         log.info("download of {} stalled for {}; aborting the attempt", url, stall);
-                        in.close();
+                        resp.close();
                         return;
                     }
                 }
@@ -282,7 +302,7 @@ final class PluginDownload {
         });
         try (FileChannel out = FileChannel.open(
                 part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            HashingWriter sink = new HashingWriter(out, md);
+            Hasher hasher = new Hasher(md, client.buffers, size - have > client.buffers.size());
             boolean paused = false;
             try {
                 while (have < size) {
@@ -290,12 +310,18 @@ final class PluginDownload {
                         paused = true;
                         break;
                     }
-                    byte[] buf = sink.buffer();
+                    ByteBuffer buf = hasher.buffer();
+                    long limit = Math.min(buf.capacity(), size - have);
+                    long burst = client.bucket.burstBytes();
+                    if (burst > 0) {
+                        limit = Math.min(limit, burst); // throttled: reads no larger than the bucket's burst
+                    }
+                    buf.limit((int) limit);
                     int n;
                     try {
-                        n = in.read(buf, 0, (int) Math.min(buf.length, size - have));
+                        n = resp.read(buf);
                     } catch (IOException e) {
-                        sink.recycle(buf);
+                        hasher.recycle(buf);
                         throw new DownloadException(
                                 "connection to " + url + " failed after " + have + " of " + size + " bytes: "
                                         + describe(e),
@@ -303,13 +329,22 @@ final class PluginDownload {
                                 e);
                     }
                     if (n < 0) {
-                        sink.recycle(buf);
+                        hasher.recycle(buf);
                         throw new DownloadException(
                                 "connection to " + url + " closed after " + have + " of " + size + " bytes", true);
                     }
                     lastByte.set(System.nanoTime());
                     client.bucket.acquire(n);
-                    sink.write(buf, n);
+                    buf.flip();
+                    try {
+                        while (buf.hasRemaining()) {
+                            out.write(buf);
+                        }
+                    } catch (IOException e) {
+                        hasher.recycle(buf);
+                        throw e;
+                    }
+                    hasher.hash(buf.rewind());
                     have += n;
                     long now = System.nanoTime();
                     if (now - lastPublish > PROGRESS_EVERY_NANOS || have == size) {
@@ -319,12 +354,12 @@ final class PluginDownload {
                     }
                 }
             } finally {
-                sink.finish(); // drains what was read, even when the read failed
+                hasher.finish(); // hashes what was written, even when a read failed
             }
             if (paused) {
                 return true;
             }
-            if (in.read() >= 0) {
+            if (resp.body().read() >= 0) {
                 throw new DownloadException(url + " sent more than the " + size + " bytes its manifest declares", true);
             }
             return false;
@@ -336,78 +371,79 @@ final class PluginDownload {
         }
     }
 
-    /** Hashes and writes buffers on its own thread, recycling a small pool of buffers. */
-    private static final class HashingWriter {
-        private static final int BUFFERS = 6;
-        private static final byte[] EOF = new byte[0];
+    /**
+     * Hashes the buffers the reader has written, on its own thread, and gives them back to the
+     * pool. A body that fits one buffer is hashed inline (a thread would cost more than it saves).
+     */
+    private static final class Hasher {
+        private static final int IN_FLIGHT = 8;
+        private static final ByteBuffer EOF = ByteBuffer.allocate(0);
 
-        private record Slice(byte[] buf, int n) {}
+        private final MessageDigest md;
+        private final DirectBuffers pool;
+        private final boolean background;
+        private final BlockingQueue<ByteBuffer> queue = new ArrayBlockingQueue<>(IN_FLIGHT);
+        private Thread thread;
+        private volatile RuntimeException failure;
 
-        private final java.util.concurrent.BlockingQueue<Slice> queue =
-                new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
-        private final java.util.concurrent.BlockingQueue<byte[]> free =
-                new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
-        private final Thread thread;
-        private volatile IOException failure;
+        Hasher(MessageDigest md, DirectBuffers pool, boolean background) {
+            this.md = md;
+            this.pool = pool;
+            this.background = background;
+        }
 
-        HashingWriter(FileChannel out, MessageDigest md) {
-            for (int i = 0; i < BUFFERS; i++) {
-                free.add(new byte[READ_SIZE]);
+        ByteBuffer buffer() {
+            return pool.take();
+        }
+
+        void recycle(ByteBuffer b) {
+            pool.give(b);
+        }
+
+        void hash(ByteBuffer b) throws InterruptedException {
+            if (!background) {
+                md.update(b);
+                pool.give(b);
+                return;
             }
-            thread = Thread.ofPlatform().daemon(true).name("lode-download-sink").start(() -> {
-                try {
-                    while (true) {
-                        Slice s = queue.take();
-                        if (s.buf() == EOF) {
-                            return;
-                        }
-                        if (failure == null) {
-                            try {
-                                ByteBuffer bb = ByteBuffer.wrap(s.buf(), 0, s.n());
-                                while (bb.hasRemaining()) {
-                                    out.write(bb);
-                                }
-                                md.update(s.buf(), 0, s.n());
-                            } catch (IOException e) {
-                                failure = e;
-                            }
-                        }
-                        free.put(s.buf());
+            if (thread == null) {
+                thread = Thread.ofPlatform()
+                        .daemon(true)
+                        .name("lode-download-hash")
+                        .start(this::run);
+            }
+            queue.put(b);
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    ByteBuffer b = queue.take();
+                    if (b == EOF) {
+                        return;
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    if (failure == null) {
+                        try {
+                            md.update(b);
+                        } catch (RuntimeException e) {
+                            failure = e;
+                        }
+                    }
+                    pool.give(b);
                 }
-            });
-        }
-
-        byte[] buffer() throws IOException, InterruptedException {
-            while (true) {
-                check();
-                byte[] b = free.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (b != null) {
-                    return b;
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
-        void recycle(byte[] b) {
-            free.add(b);
-        }
-
-        void write(byte[] buf, int n) throws IOException, InterruptedException {
-            check();
-            queue.put(new Slice(buf, n));
-        }
-
-        /** Waits until everything queued is written and hashed; rethrows a write failure. */
-        void finish() throws IOException, InterruptedException {
-            queue.put(new Slice(EOF, 0));
-            thread.join();
-            check();
-        }
-
-        private void check() throws IOException {
-            IOException f = failure;
+        /** Waits until everything handed over is hashed. */
+        void finish() throws InterruptedException {
+            if (thread != null) {
+                queue.put(EOF);
+                thread.join();
+                thread = null;
+            }
+            RuntimeException f = failure;
             if (f != null) {
                 throw f;
             }

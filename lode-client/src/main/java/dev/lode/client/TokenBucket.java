@@ -61,6 +61,19 @@ public final class TokenBucket {
         }
     }
 
+    /** The most bytes one acquire passes at once: the burst, or 0 when unlimited. */
+    long burstBytes() {
+        if (rate == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            return rate == 0 ? 0 : burst;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes per second, 0 for unlimited. */
     public long rate() {
         return rate;

@@ -2,44 +2,94 @@ package dev.lode.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How the downloader issues a GET. Two implementations, chosen by scheme:
  *
  * <ul>
- *   <li>{@code https}: {@link HttpClient} ({@code java.net.http}), which negotiates HTTP/2 through
- *       ALPN when the server offers it and multiplexes requests on one connection;
- *   <li>{@code http}: {@link HttpURLConnection}, blocking I/O with the JDK's keep-alive cache. For
- *       cleartext HTTP/1.1 it moves a large body about three times faster than {@code
- *       java.net.http}, whose body pipeline copies through its own queue (measured here: 1 GB over
- *       loopback in 0.6 s against 2 s), and bundles are large.
+ *   <li>{@code https}: {@link Jdk}, {@link HttpClient} ({@code java.net.http}), which negotiates
+ *       HTTP/2 through ALPN when the server offers it and multiplexes requests on one connection;
+ *   <li>{@code http}: {@link Http1Transport}, HTTP/1.1 over a blocking {@code SocketChannel} with
+ *       keep-alive, whose body can be read straight into a direct buffer: the bytes go from the
+ *       socket to the buffer that is then written to the file and hashed, with no copy in between.
+ *       Bundles are large, and on a 1 GB body this is the difference that matters (see
+ *       {@link Http1Transport}).
  * </ul>
  */
-interface Transport {
+interface Transport extends AutoCloseable {
     /** A response whose body must be closed. */
     interface Response extends AutoCloseable {
         int status();
 
         Optional<String> header(String name);
 
+        /** The body as a stream (small bodies such as manifests). */
         InputStream body();
 
+        /**
+         * Reads body bytes into {@code dst} like {@link ReadableByteChannel#read}: the number of
+         * bytes read, or -1 at the end of the body. Blocks until at least one byte is read.
+         */
+        int read(ByteBuffer dst) throws IOException;
+
+        /** Closes the body; may be called from another thread to abort a blocked read. */
         @Override
         void close() throws IOException;
     }
 
     Response get(URI url, Map<String, String> headers, Duration timeout) throws IOException, InterruptedException;
 
-    /** java.net.http, for https (HTTP/2 when offered). */
-    record Jdk(HttpClient http) implements Transport {
+    /** Releases connections and threads. */
+    @Override
+    default void close() {}
+
+    /**
+     * java.net.http, for https (HTTP/2 when offered). The client is built on first use: building
+     * it loads and initialises TLS (about 600 classes and the trust store), which a plain-http
+     * pull never needs.
+     */
+    final class Jdk implements Transport {
+        private final Duration connectTimeout;
+        private final ReentrantLock lock = new ReentrantLock();
+        private HttpClient http;
+        private boolean closed;
+
+        Jdk(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        private HttpClient http() {
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("transport closed");
+                }
+                if (http == null) {
+                    http = HttpClient.newBuilder()
+                            .connectTimeout(connectTimeout)
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .version(HttpClient.Version.HTTP_2)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .build();
+                }
+                return http;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         @Override
         public Response get(URI url, Map<String, String> headers, Duration timeout)
                 throws IOException, InterruptedException {
@@ -48,7 +98,8 @@ interface Transport {
                 b.timeout(timeout);
             }
             headers.forEach(b::header);
-            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = http().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            ReadableByteChannel channel = Channels.newChannel(r.body());
             return new Response() {
                 @Override
                 public int status() {
@@ -66,49 +117,28 @@ interface Transport {
                 }
 
                 @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    return channel.read(dst);
+                }
+
+                @Override
                 public void close() throws IOException {
                     r.body().close();
                 }
             };
         }
-    }
 
-    /** HttpURLConnection, for cleartext HTTP/1.1 with keep-alive. */
-    record UrlConnection(Duration connectTimeout, Duration readTimeout) implements Transport {
         @Override
-        public Response get(URI url, Map<String, String> headers, Duration timeout) throws IOException {
-            HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
-            c.setRequestMethod("GET");
-            c.setConnectTimeout((int) connectTimeout.toMillis());
-            c.setReadTimeout((int) readTimeout.toMillis());
-            c.setInstanceFollowRedirects(true);
-            c.setUseCaches(false);
-            c.setRequestProperty("User-Agent", "lode-client");
-            headers.forEach(c::setRequestProperty);
-            int status = c.getResponseCode();
-            InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            InputStream in = body != null ? body : InputStream.nullInputStream();
-            return new Response() {
-                @Override
-                public int status() {
-                    return status;
+        public void close() {
+            lock.lock();
+            try {
+                closed = true;
+                if (http != null) {
+                    http.shutdownNow();
                 }
-
-                @Override
-                public Optional<String> header(String name) {
-                    return Optional.ofNullable(c.getHeaderField(name));
-                }
-
-                @Override
-                public InputStream body() {
-                    return in;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close(); // a fully read body returns the connection to the keep-alive cache
-                }
-            };
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

@@ -92,6 +92,15 @@ class AssetClientTest {
                 .listener((id, s) -> states.add(s));
     }
 
+    /** The server records a request just after answering it: wait (bounded) until it has {@code n}. */
+    private static void awaitRecorded(BundleServer server, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.requests.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50); // and none more arrives
+    }
+
     private AssetClient client() {
         return keep(clientBuilder().build());
     }
@@ -216,6 +225,7 @@ class AssetClientTest {
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("not found at " + url)
                 .hasMessageContaining("404");
+        awaitRecorded(server, 1);
         assertThat(server.requests).hasSize(1);
         assertThat(client.state(55)).isInstanceOf(PluginState.Failed.class);
         assertThat(client.isReady(55)).isFalse();
@@ -251,6 +261,7 @@ class AssetClientTest {
                 .cause()
                 .hasMessageContaining("server error 503")
                 .hasMessageContaining("after 4 attempts");
+        awaitRecorded(server, 4);
         assertThat(server.requests).hasSize(4);
     }
 

@@ -55,4 +55,15 @@ class TokenBucketTest {
         assertThatThrownBy(() -> TokenBucket.parseRate("fast")).hasMessageContaining("bad rate 'fast'");
         assertThatThrownBy(() -> TokenBucket.parseRate("-1MB/s")).hasMessageContaining("bad rate");
     }
+
+    @Test
+    void theBurstBoundsReadSizesOnlyWhenThrottled() {
+        FakeClock clock = new FakeClock();
+        assertThat(new TokenBucket(0, clock).burstBytes()).isZero();
+        assertThat(new TokenBucket(1_000_000, clock).burstBytes()).isEqualTo(50_000);
+        assertThat(new TokenBucket(100_000, clock).burstBytes()).isEqualTo(16 * 1024);
+        TokenBucket b = new TokenBucket(8_000_000, clock);
+        b.setRate(0);
+        assertThat(b.burstBytes()).isZero();
+    }
 }
