@@ -101,6 +101,9 @@ class BundleManifestTest {
                 "{\"pluginId\":1,\"version\":\"1\",\"files\":[]}|'bundle' must be an object",
                 "{\"pluginId\":1,\"version\":\"1\",\"bundle\":{\"name\":\"a\",\"size\":1,\"sha256\":\"AB\"}}|64 lowercase hex",
                 "{} x|not valid JSON",
+                "{\"pluginId\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}|nested deeper than 16 levels",
+                "{\"pluginId\":1,\"version\":null}|missing field 'version'",
+                "{\"pluginId\":99999999999999999999999,\"version\":\"1\"}|non-negative integer",
             })
     void malformedManifestsAreClearErrors(String json, String message) {
         assertThatThrownBy(() -> BundleManifest.parse(json.getBytes(StandardCharsets.UTF_8)))
