@@ -67,6 +67,12 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
     /** Content-addressed keys never change content, so every cache may keep them forever. */
     public static final String CACHE_CONTROL = "public, max-age=31536000, immutable";
 
+    /**
+     * A held object older than this is refreshed before a put relies on it (see {@link
+     * #refreshIfOld}); well below any sensible gc grace period.
+     */
+    static final Duration REFRESH_AFTER = Duration.ofMinutes(10);
+
     /** The longest presigned URL lifetime SigV4 allows. */
     public static final Duration MAX_PRESIGN = Duration.ofDays(7);
 
@@ -278,7 +284,7 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
      */
     private Optional<StoredObject> alreadyHeld(ObjectId expected) {
         Optional<HeadObjectResponse> head = head(expected);
-        if (head.isEmpty()) {
+        if (head.isEmpty() || !refreshIfOld(expected, head.get())) {
             return Optional.empty();
         }
         String mapRef = head.get().metadata().get(CHUNK_MAP_META);
@@ -311,7 +317,7 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
     private boolean upload(ObjectId id, UploadSource src, String contentType, Map<String, String> metadata) {
         String key = keyOf(id);
         Optional<HeadObjectResponse> existing = head(id);
-        if (existing.isPresent() && existing.get().contentLength() == src.size()) {
+        if (existing.isPresent() && existing.get().contentLength() == src.size() && refreshIfOld(id, existing.get())) {
             return false;
         }
         // A key with the wrong size cannot be lode's (puts are atomic): it is replaced.
@@ -338,6 +344,46 @@ public final class S3ObjectStore implements TypedObjectStore, DirectUrls {
             stores.uploader().upload(bucket, key, src.parts(), contentType, CACHE_CONTROL, metadata);
         }
         return true;
+    }
+
+    /**
+     * Makes a held object look new again before a put relies on it, so that garbage collection,
+     * which deletes only unreferenced objects older than its grace period, cannot take it between
+     * this put's {@code HEAD} and its catalog row (a local store renews the file time the same way).
+     * S3 has no "touch": the object is copied onto itself with its own headers, a server-side copy
+     * that moves no bytes through lode. Returns false when the object vanished meanwhile (the caller
+     * then uploads it again). Objects past S3's single-copy limit (5 GiB) are left as they are.
+     */
+    private boolean refreshIfOld(ObjectId id, HeadObjectResponse head) {
+        java.time.Instant modified = head.lastModified();
+        if (modified == null
+                || modified.isAfter(java.time.Instant.now().minus(REFRESH_AFTER))
+                || head.contentLength() > S3Settings.MAX_PART_SIZE) {
+            return true;
+        }
+        String key = keyOf(id);
+        try {
+            retrier.call(
+                    "refresh " + where(key),
+                    () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .destinationBucket(bucket)
+                            .destinationKey(key)
+                            .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                            .contentType(head.contentType())
+                            .cacheControl(head.cacheControl())
+                            .metadata(head.metadata())));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("refresh object " + id + " at " + where(key), e);
+        } catch (SdkException e) {
+            throw failure("refresh object " + id + " at " + where(key), e);
+        }
     }
 
     // ---------------------------------------------------------------- metadata

@@ -337,6 +337,28 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void aDedupHitOnAnOldObjectRefreshesItSoGcCannotTakeItFromUnderTheNewPut() throws Exception {
+        S3ObjectStore store = stores.forTenant("refresh");
+        byte[] bytes = random(77, 5000);
+        StoredObject first = store.put(new java.io.ByteArrayInputStream(bytes), PutOptions.forPath("a.ktx2"));
+        ObjectId id = first.id();
+        java.time.Instant twoHoursAgo = java.time.Instant.now().minus(java.time.Duration.ofHours(2));
+        Path file = server.dir().resolve(stores.settings().bucket()).resolve(store.keyOf(id));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(twoHoursAgo));
+        assertThat(store.lastModified(id)).hasValueSatisfying(t -> assertThat(t).isBefore(twoHoursAgo.plusSeconds(5)));
+
+        StoredObject again = store.putBytes(bytes);
+
+        assertThat(again.created()).isFalse();
+        java.time.Instant hourAgo = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        assertThat(store.lastModified(id)).hasValueSatisfying(t -> assertThat(t).isAfter(hourAgo));
+        assertThat(store.deleteIfOlderThan(id, hourAgo)).isFalse();
+        assertThat(store.readAllBytes(id)).isEqualTo(bytes);
+        assertThat(store.mediaType(id))
+                .hasValueSatisfying(t -> assertThat(t.mime()).isEqualTo("image/ktx2"));
+    }
+
+    @Test
     void lastModifiedComesFromHeadAndGatesDeleteIfOlderThan() {
         S3ObjectStore store = stores.forTenant("aged");
         java.time.Instant before = java.time.Instant.now().minusSeconds(60);
