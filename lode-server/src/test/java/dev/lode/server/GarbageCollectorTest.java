@@ -10,17 +10,13 @@ import dev.lode.catalog.TenantAssetKey;
 import dev.lode.catalog.UploadPart;
 import dev.lode.catalog.UploadRecord;
 import dev.lode.catalog.UploadState;
-import dev.lode.core.ByteRange;
 import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
 import dev.lode.core.ObjectStore;
 import dev.lode.core.ObjectStores;
-import dev.lode.core.StoreStats;
 import dev.lode.core.StoredObject;
 import dev.lode.core.TreeIngester;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -310,7 +304,7 @@ class GarbageCollectorTest {
     void objectsOfUnknownAgeAreNeverDeleted() throws IOException {
         StoredObject o = put("ageless");
         age(store, o.id());
-        ObjectStore ageless = new NoAgeStore(store);
+        ObjectStore ageless = new ForwardingStore(store);
         GcReport r = new GarbageCollector(ObjectStores.single(ageless), catalog, GcOptions.DEFAULTS, Clock.systemUTC())
                 .run();
         assertThat(r.objectsDeleted()).isZero();
@@ -388,74 +382,6 @@ class GarbageCollectorTest {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A store that cannot tell an object's age: the interface's default. */
-    private record NoAgeStore(LocalObjectStore s) implements ObjectStore {
-        @Override
-        public StoredObject put(InputStream in) {
-            return s.put(in);
-        }
-
-        @Override
-        public StoredObject putFile(Path file) {
-            return s.putFile(file);
-        }
-
-        @Override
-        public StoredObject putBytes(byte[] bytes) {
-            return s.putBytes(bytes);
-        }
-
-        @Override
-        public StoredObject putVerified(InputStream in, ObjectId expected) {
-            return s.putVerified(in, expected);
-        }
-
-        @Override
-        public boolean contains(ObjectId id) {
-            return s.contains(id);
-        }
-
-        @Override
-        public OptionalLong size(ObjectId id) {
-            return s.size(id);
-        }
-
-        @Override
-        public SeekableByteChannel open(ObjectId id) {
-            return s.open(id);
-        }
-
-        @Override
-        public InputStream openRange(ObjectId id, ByteRange range) {
-            return s.openRange(id, range);
-        }
-
-        @Override
-        public byte[] readAllBytes(ObjectId id) {
-            return s.readAllBytes(id);
-        }
-
-        @Override
-        public void verify(ObjectId id) {
-            s.verify(id);
-        }
-
-        @Override
-        public boolean delete(ObjectId id) {
-            return s.delete(id);
-        }
-
-        @Override
-        public void forEach(Consumer<ObjectId> action) {
-            s.forEach(action);
-        }
-
-        @Override
-        public StoreStats stats() {
-            return s.stats();
         }
     }
 }

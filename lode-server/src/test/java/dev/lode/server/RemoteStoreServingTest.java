@@ -5,23 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lode.core.ByteRange;
 import dev.lode.core.LocalObjectStore;
 import dev.lode.core.ObjectId;
-import dev.lode.core.ObjectStore;
 import dev.lode.core.ObjectStores;
-import dev.lode.core.StoreStats;
-import dev.lode.core.StoredObject;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,15 +156,14 @@ class RemoteStoreServingTest {
     }
 
     /** A local store that does not look like one, with a throttle and a failure switch on reads. */
-    static final class Remote implements ObjectStore {
-        private final LocalObjectStore local;
+    static final class Remote extends ForwardingStore {
         final AtomicLong rangeReads = new AtomicLong();
         final AtomicLong openStreams = new AtomicLong();
         volatile long delayMillisPerRead;
         volatile long failAfterBytes = -1;
 
         Remote(LocalObjectStore local) {
-            this.local = local;
+            super(local);
         }
 
         @Override
@@ -215,69 +208,9 @@ class RemoteStoreServingTest {
         }
 
         @Override
-        public StoredObject put(InputStream in) {
-            return local.put(in);
-        }
-
-        @Override
-        public StoredObject putFile(Path file) {
-            return local.putFile(file);
-        }
-
-        @Override
-        public StoredObject putBytes(byte[] bytes) {
-            return local.putBytes(bytes);
-        }
-
-        @Override
-        public StoredObject putVerified(InputStream in, ObjectId expected) {
-            return local.putVerified(in, expected);
-        }
-
-        @Override
-        public boolean contains(ObjectId id) {
-            return local.contains(id);
-        }
-
-        @Override
-        public OptionalLong size(ObjectId id) {
-            return local.size(id);
-        }
-
-        @Override
-        public SeekableByteChannel open(ObjectId id) {
-            return local.open(id);
-        }
-
-        @Override
         public byte[] readAllBytes(ObjectId id) {
             rangeReads.incrementAndGet();
             return local.readAllBytes(id);
-        }
-
-        @Override
-        public void verify(ObjectId id) {
-            local.verify(id);
-        }
-
-        @Override
-        public boolean delete(ObjectId id) {
-            return local.delete(id);
-        }
-
-        @Override
-        public void forEach(Consumer<ObjectId> action) {
-            local.forEach(action);
-        }
-
-        @Override
-        public StoreStats stats() {
-            return local.stats();
-        }
-
-        @Override
-        public void close() {
-            local.close();
         }
     }
 }
