@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +24,8 @@ class LogConfiguratorTest {
         LoggerContext quiet = new LoggerContext();
         LogConfigurator.configure(quiet, null);
         assertThat(root(quiet).getLevel()).isEqualTo(Level.WARN);
-        var appender = (ConsoleAppender<?>) root(quiet).getAppender("STDERR");
-        assertThat(appender.getTarget()).isEqualTo("System.err");
+        var appender = (StderrAppender) root(quiet).getAppender("STDERR");
         assertThat(appender.isStarted()).isTrue();
-        assertThat(((PatternLayoutEncoder) appender.getEncoder()).getPattern()).isEqualTo(LogConfigurator.PATTERN);
 
         LoggerContext loud = new LoggerContext();
         LogConfigurator.configure(loud, "debug");
@@ -34,6 +34,30 @@ class LogConfiguratorTest {
         LoggerContext unknown = new LoggerContext();
         LogConfigurator.configure(unknown, "chatty");
         assertThat(root(unknown).getLevel()).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void theStderrAppenderIsMadeAtTheFirstEventAndWritesThePattern() {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new LogbackMDCAdapter()); // as CliLogProvider does
+        LogConfigurator.configure(ctx, "info");
+        var appender = (StderrAppender) root(ctx).getAppender("STDERR");
+        Logger log = ctx.getLogger("dev.lode.test");
+        log.debug("below the level");
+        assertThat(appender.opened()).as("nothing logged yet").isFalse();
+
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            log.warn("disk {} is full", "/data");
+        } finally {
+            System.setErr(saved);
+            ctx.stop();
+        }
+        assertThat(appender.opened()).isTrue();
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  dev.lode.test - disk /data is full\\R");
     }
 
     @Test

@@ -38,13 +38,49 @@ class PackagedCliIT {
         return cmd;
     }
 
-    private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    private record Result(int code, String out, String err) {}
+
+    private static Result exec(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        // stderr is small; read it after stdout, both before waiting
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + err).isZero();
-        return out.strip();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Result r = exec(cmd);
+        assertThat(r.code()).as(String.join(" ", cmd) + "\n" + r.err()).isZero();
+        return r.out().strip();
+    }
+
+    @Test
+    void exitCodesSayOkFailureOrUsageAndStderrCarriesOnlyLodesOwnLines() throws Exception {
+        Result ok = exec(java("--version"));
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).startsWith("lode ");
+        assertThat(ok.err()).isEmpty();
+
+        Path missing = tmp.resolve("no-such-bundle");
+        Result failed = exec(java("verify", missing.toString()));
+        assertThat(failed.code()).isEqualTo(1);
+        assertThat(failed.err()).startsWith("lode verify: error: ").contains(missing.toString());
+        assertThat(failed.err().lines()).hasSize(1);
+
+        Result usage = exec(java("pull", "--no-such-option"));
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.err()).startsWith("Unknown option: '--no-such-option'").contains("Usage: lode pull");
+
+        Result unknown = exec(java("no-such-command"));
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("Unmatched argument at index 0: 'no-such-command'");
+
+        for (Result r : List.of(ok, failed, usage, unknown)) {
+            assertThat(r.err()).doesNotContain("SLF4J").doesNotContain("logback");
+        }
     }
 
     @Test
