@@ -19,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -30,6 +33,8 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
 /**
@@ -37,15 +42,19 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * s3proxy on loopback, so lode and its peer share the same server, disk and cores.
  *
  * <pre>
- *   upload WORK MB ROUNDS [C] lode-s3 putFile vs S3TransferManager uploadFile of one MB-megabyte
- *                             file (best of ROUNDS, alternating order), both with 16 MiB parts and
- *                             C parts in flight (default 8): lode's uploadConcurrency, the
- *                             TransferManager client's HTTP maxConcurrency (its Java multipart
- *                             client sends as many parts at once as the HTTP client allows). Then
- *                             lode's dedup re-uploads: the same file again in the same process
- *                             (its hash remembered while the file is unchanged), the same file
- *                             through a fresh S3Stores (hashed again), and a stream whose hash the
- *                             caller knows (putVerified)
+ *   upload WORK DIR MB ROUNDS [C]
+ *                             one MB-megabyte file in WORK uploaded to an s3proxy keeping its data
+ *                             under DIR, ROUNDS times by each uploader (best of ROUNDS; each round
+ *                             starts with another uploader, with a pause between uploads): lode-s3
+ *                             putFile; S3TransferManager uploadFile with the SDK's default checksums
+ *                             (CRC32); the same with SHA-256 part checksums, lode's integrity; and
+ *                             rclone copyto when rclone is installed. All use 16 MiB parts and C
+ *                             parts in flight (default 8: lode's uploadConcurrency, the
+ *                             TransferManager client's HTTP maxConcurrency, rclone's
+ *                             --s3-upload-concurrency). Then lode's dedup re-uploads: the same file
+ *                             again in the same process (its hash remembered while the file is
+ *                             unchanged), through a fresh S3Stores (hashed again), and a stream whose
+ *                             hash the caller knows (putVerified)
  *   catalog WORK N LOOKUPS    N tenant assets, each with 1-3 tags from a vocabulary of
  *                             TAG_VOCABULARY.length, into the catalog on SQLite and PostgreSQL, then
  *                             LOOKUPS random lookups by logical name, by content hash and by tag
@@ -65,12 +74,14 @@ public final class S3Driver {
             case "upload" ->
                 upload(
                         Path.of(args[1]),
-                        Long.parseLong(args[2]),
-                        Integer.parseInt(args[3]),
-                        args.length > 4 ? Integer.parseInt(args[4]) : 8);
+                        Path.of(args[2]),
+                        Long.parseLong(args[3]),
+                        Integer.parseInt(args[4]),
+                        args.length > 5 ? Integer.parseInt(args[5]) : 8);
             case "catalog" -> catalog(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> {
-                System.err.println("usage: S3Driver upload WORK MB ROUNDS [CONCURRENCY] | catalog WORK N LOOKUPS");
+                System.err.println(
+                        "usage: S3Driver upload WORK SERVER-DIR MB ROUNDS [CONCURRENCY] | catalog WORK N LOOKUPS");
                 System.exit(2);
             }
         }
@@ -78,13 +89,21 @@ public final class S3Driver {
 
     // ---------------------------------------------------------------- upload
 
-    static void upload(Path work, long mb, int rounds, int concurrency) throws Exception {
+    /** One uploader under test; {@code run} uploads the file once and returns its wall time in seconds. */
+    private record Uploader(String name, String key, Timed run) {}
+
+    @FunctionalInterface
+    private interface Timed {
+        double run() throws Exception;
+    }
+
+    static void upload(Path work, Path serverDir, long mb, int rounds, int concurrency) throws Exception {
         Path file = work.resolve("upload-" + mb + "m.bin");
         if (!Files.exists(file) || Files.size(file) != mb * MIB) {
             System.err.println("writing " + mb + " MB of random bytes to " + file + " (once)");
             writeRandom(file, mb * MIB);
         }
-        Path data = work.resolve("s3proxy");
+        Path data = serverDir.resolve("s3proxy");
         deleteTree(data);
         try (S3ProxyServer server = S3ProxyServer.startIgnoringUnknownHeaders(data);
                 S3Stores stores = S3Stores.open(server.settings("lode")
@@ -118,97 +137,188 @@ public final class S3Driver {
             plain.createBucket(b -> b.bucket("peer"));
             S3ObjectStore store = stores.forTenant("bench");
             S3Settings s = stores.settings();
+            boolean rclone = rcloneWorks();
             System.out.printf(
                     Locale.ROOT,
-                    "file %d MB, part size %d MiB, %d parts in flight for both (lode uploadConcurrency,"
-                            + " TM HTTP maxConcurrency); TM checksums: SDK default%n",
+                    "file %d MB, part size %d MiB, %d parts in flight for every uploader; s3proxy data in %s%n",
                     mb,
                     PART / MIB,
-                    s.uploadConcurrency());
+                    s.uploadConcurrency(),
+                    data);
 
-            double[] lode = new double[rounds];
-            double[] peer = new double[rounds];
             double[] dedup = new double[rounds];
             double[] cold = new double[rounds];
             double[] known = new double[rounds];
-            ObjectId id = null;
-            for (int r = 0; r < rounds; r++) {
-                boolean lodeFirst = r % 2 == 0;
-                for (int k = 0; k < 2; k++) {
-                    if ((k == 0) == lodeFirst) {
-                        // A fresh S3Stores each round: its file hash cache is empty, so the first
-                        // upload always reads and hashes the file.
-                        StoredObject put;
-                        try (S3Stores round = S3Stores.open(s)) {
-                            S3ObjectStore roundStore = round.forTenant("bench");
-                            long t0 = System.nanoTime();
-                            put = roundStore.putFile(file);
-                            lode[r] = seconds(t0);
-                            check(put.created(), "first lode upload of round " + r + " was not created");
-                            long t1 = System.nanoTime();
-                            StoredObject again = roundStore.putFile(file);
-                            dedup[r] = seconds(t1);
-                            check(!again.created(), "dedup upload transferred bytes");
-                        }
-                        id = put.id();
-                        try (S3Stores fresh = S3Stores.open(s)) {
-                            long tc = System.nanoTime();
-                            StoredObject coldAgain = fresh.forTenant("bench").putFile(file);
-                            cold[r] = seconds(tc);
-                            check(!coldAgain.created(), "dedup upload (fresh store) transferred bytes");
-                        }
-                        ObjectId held = put.id();
-                        long t2 = System.nanoTime();
-                        try (var in = Files.newInputStream(file)) {
-                            check(!store.putVerified(in, held).created(), "known-hash upload transferred bytes");
-                        }
-                        known[r] = seconds(t2);
-                    } else {
-                        long t0 = System.nanoTime();
-                        tm.uploadFile(u -> u.putObjectRequest(
-                                                p -> p.bucket("peer").key("big"))
-                                        .source(file))
-                                .completionFuture()
-                                .join();
-                        peer[r] = seconds(t0);
-                    }
+            ObjectId[] id = new ObjectId[1];
+            int[] round = new int[1];
+            List<Uploader> uploaders = new ArrayList<>();
+            uploaders.add(new Uploader("lode putFile (SHA-256 key, chunk map, SHA-256 per part)", "lode", () -> {
+                // A fresh S3Stores each round: its file hash cache is empty, so the upload hashes the file.
+                StoredObject put;
+                double t;
+                try (S3Stores fresh = S3Stores.open(s)) {
+                    S3ObjectStore roundStore = fresh.forTenant("bench");
+                    long t0 = System.nanoTime();
+                    put = roundStore.putFile(file);
+                    t = seconds(t0);
+                    check(put.created(), "first lode upload of round " + round[0] + " was not created");
+                    long t1 = System.nanoTime();
+                    check(!roundStore.putFile(file).created(), "dedup upload transferred bytes");
+                    dedup[round[0]] = seconds(t1);
                 }
+                id[0] = put.id();
+                try (S3Stores fresh = S3Stores.open(s)) {
+                    long tc = System.nanoTime();
+                    check(!fresh.forTenant("bench").putFile(file).created(), "dedup (fresh store) transferred bytes");
+                    cold[round[0]] = seconds(tc);
+                }
+                long t2 = System.nanoTime();
+                try (var in = Files.newInputStream(file)) {
+                    check(!store.putVerified(in, put.id()).created(), "known-hash upload transferred bytes");
+                }
+                known[round[0]] = seconds(t2);
+                return t;
+            }));
+            uploaders.add(new Uploader("S3TransferManager (SDK default: CRC32)", "tm", () -> {
+                long t0 = System.nanoTime();
+                tm.uploadFile(u -> u.putObjectRequest(p -> p.bucket("peer").key("tm"))
+                                .source(file))
+                        .completionFuture()
+                        .join();
+                return seconds(t0);
+            }));
+            uploaders.add(new Uploader("S3TransferManager, SHA-256 per part", "tm_sha256", () -> {
+                long t0 = System.nanoTime();
+                tm.uploadFile(u -> u.putObjectRequest(p ->
+                                        p.bucket("peer").key("tm-sha256").checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                                .source(file))
+                        .completionFuture()
+                        .join();
+                return seconds(t0);
+            }));
+            if (rclone) {
+                uploaders.add(new Uploader(
+                        "rclone copyto (MD5 of the file first)",
+                        "rclone",
+                        () -> rcloneCopy(server, file, "peer/rclone", concurrency)));
+            } else {
+                System.out.println("rclone not found: its row is skipped");
+            }
+
+            double[][] times = new double[uploaders.size()][rounds];
+            for (int r = 0; r < rounds; r++) {
+                round[0] = r;
+                StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
+                // each round starts with another uploader, so none always follows the same one
+                for (int k = 0; k < uploaders.size(); k++) {
+                    int u = (r + k) % uploaders.size();
+                    settle();
+                    times[u][r] = uploaders.get(u).run().run();
+                    line.append(String.format(
+                            Locale.ROOT, " %s %.2f s", uploaders.get(u).key(), times[u][r]));
+                }
+                System.out.println(line);
+                // the next round starts from an empty bucket
+                store.delete(id[0]);
+                store.forEach(store::delete);
+                for (S3Object o : plain.listObjectsV2(b -> b.bucket("peer")).contents()) {
+                    plain.deleteObject(b -> b.bucket("peer").key(o.key()));
+                }
+            }
+            double[] best = Arrays.stream(times)
+                    .mapToDouble(t -> Arrays.stream(t).min().orElseThrow())
+                    .toArray();
+            double mbps = mb * MIB / 1e6;
+            System.out.println();
+            System.out.printf(
+                    Locale.ROOT, "%-58s %9s %8s %8s%n", "upload (best of " + rounds + ")", "seconds", "MB/s", "lode/x");
+            for (int u = 0; u < uploaders.size(); u++) {
                 System.out.printf(
                         Locale.ROOT,
-                        "round %d: lode %.2f s, S3TransferManager %.2f s, lode dedup %.3f s (fresh store %.3f s)%n",
-                        r + 1,
-                        lode[r],
-                        peer[r],
-                        dedup[r],
-                        cold[r]);
-                // start the next round from an empty bucket
-                store.delete(id);
-                store.forEach(store::delete);
-                plain.deleteObject(b -> b.bucket("peer").key("big"));
+                        "%-58s %9.2f %8.0f %8.2f%n",
+                        uploaders.get(u).name(),
+                        best[u],
+                        mbps / best[u],
+                        best[0] / best[u]);
             }
-            double bestLode = Arrays.stream(lode).min().orElseThrow();
-            double bestPeer = Arrays.stream(peer).min().orElseThrow();
             double bestDedup = Arrays.stream(dedup).min().orElseThrow();
             double bestKnown = Arrays.stream(known).min().orElseThrow();
             double bestCold = Arrays.stream(cold).min().orElseThrow();
-            double mbps = mb * MIB / 1e6;
-            System.out.println();
-            System.out.printf(Locale.ROOT, "%-34s %10s %10s%n", "upload (best of " + rounds + ")", "seconds", "MB/s");
-            System.out.printf(
-                    Locale.ROOT, "%-34s %10.2f %10.0f%n", "lode putFile (hash + upload)", bestLode, mbps / bestLode);
-            System.out.printf(
-                    Locale.ROOT, "%-34s %10.2f %10.0f%n", "S3TransferManager uploadFile", bestPeer, mbps / bestPeer);
-            System.out.printf(Locale.ROOT, "%-34s %10.3f %10s%n", "lode re-upload, same file (dedup)", bestDedup, "-");
-            System.out.printf(Locale.ROOT, "%-34s %10.3f %10s%n", "  same, fresh store (hashed again)", bestCold, "-");
-            System.out.printf(Locale.ROOT, "%-34s %10.4f %10s%n", "  same, hash known (putVerified)", bestKnown, "-");
-            System.out.printf(
+            System.out.printf(Locale.ROOT, "%-58s %9.3f%n", "lode re-upload, same file (dedup)", bestDedup);
+            System.out.printf(Locale.ROOT, "%-58s %9.3f%n", "  same, fresh store (hashed again)", bestCold);
+            System.out.printf(Locale.ROOT, "%-58s %9.4f%n", "  same, hash known (putVerified)", bestKnown);
+            StringBuilder kv = new StringBuilder();
+            kv.append(String.format(Locale.ROOT, "upload_ratio=%.2f", best[0] / best[1]));
+            for (int u = 2; u < uploaders.size(); u++) {
+                kv.append(String.format(
+                        Locale.ROOT, " upload_ratio_%s=%.2f", uploaders.get(u).key(), best[0] / best[u]));
+            }
+            for (int u = 0; u < uploaders.size(); u++) {
+                kv.append(String.format(
+                        Locale.ROOT, " %s_s=%.2f", uploaders.get(u).key(), best[u]));
+            }
+            kv.append(String.format(
                     Locale.ROOT,
-                    "upload_ratio=%.2f dedup_pct=%.1f dedup_rehash_pct=%.1f dedup_known_hash_pct=%.2f%n",
-                    bestLode / bestPeer,
-                    100 * bestDedup / bestLode,
-                    100 * bestCold / bestLode,
-                    100 * bestKnown / bestLode);
+                    " dedup_pct=%.1f dedup_rehash_pct=%.1f dedup_known_hash_pct=%.2f",
+                    100 * bestDedup / best[0],
+                    100 * bestCold / best[0],
+                    100 * bestKnown / best[0]));
+            System.out.println(kv);
+        } finally {
+            deleteTree(data);
         }
+    }
+
+    /**
+     * Lets the previous upload's after-effects (garbage, s3proxy's part deletes, page-cache
+     * write-back) die down, so that no uploader pays for the one before it.
+     */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(1500);
+    }
+
+    private static boolean rcloneWorks() {
+        try {
+            return new ProcessBuilder("rclone", "version")
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** {@code rclone copyto}, configured by environment (no config file), same part size and parallelism. */
+    private static double rcloneCopy(S3ProxyServer server, Path file, String target, int concurrency) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "rclone",
+                        "copyto",
+                        file.toString(),
+                        "bench:" + target,
+                        "--s3-chunk-size",
+                        (PART / MIB) + "M",
+                        "--s3-upload-concurrency",
+                        String.valueOf(concurrency))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.remove("AWS_CA_BUNDLE"); // rclone cannot combine a CA bundle with its plain-http transport
+        env.put("RCLONE_CONFIG", "/dev/null");
+        env.put("RCLONE_CONFIG_BENCH_TYPE", "s3");
+        env.put("RCLONE_CONFIG_BENCH_PROVIDER", "Other");
+        env.put("RCLONE_CONFIG_BENCH_ENDPOINT", server.endpoint().toString());
+        env.put("RCLONE_CONFIG_BENCH_REGION", "us-east-1");
+        env.put("RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE", "true");
+        env.put("RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", server.accessKey());
+        env.put("RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", server.secretKey());
+        long t0 = System.nanoTime();
+        int rc = pb.start().waitFor();
+        double t = seconds(t0);
+        check(rc == 0, "rclone copyto exited with " + rc);
+        return t;
     }
 
     private static void check(boolean ok, String message) {
