@@ -27,7 +27,7 @@ public final class CliLogProvider implements SLF4JServiceProvider {
     public void initialize() {
         LoggerContext ctx = new LoggerContext();
         ctx.setName("default");
-        LogConfigurator.configure(ctx, System.getProperty("LODE_LOG", System.getenv("LODE_LOG")));
+        LogConfigurator.configure(ctx, LogConfigurator.requestedLevel());
         ctx.start();
         mdc = new LogbackMDCAdapter();
         ctx.setMDCAdapter(mdc);

@@ -27,9 +27,13 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         if (fileGiven) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        String level = System.getProperty("LODE_LOG", System.getenv("LODE_LOG"));
-        configure(ctx, level);
+        configure(ctx, requestedLevel());
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The level asked for with {@code LODE_LOG} (system property, else environment); null if none. */
+    static String requestedLevel() {
+        return System.getProperty("LODE_LOG", System.getenv("LODE_LOG"));
     }
 
     /** Sets up {@code ctx}: one stderr appender ({@link StderrAppender}), the root at {@code level} (WARN when null or unknown). */
